@@ -1,0 +1,327 @@
+// The ticket lifecycle (DESIGN.md §3) as an XState machine, used only through pure transitions.
+import { assign, enqueueActions, setup } from 'xstate';
+import type { Level, Mode, TicketEvent } from './ticket.events.js';
+
+/** Bump when a change makes stored snapshots unreadable by this machine. */
+export const MACHINE_VERSION = 1;
+
+export type HandlingState = 'onSite' | 'proxy' | 'joint.inProgress';
+
+export interface TicketContext {
+  mode: Mode | null;
+  leadUnitId: string | null;
+  coUnitIds: string[];
+  level: Level;
+  warned: boolean;
+  overdue: boolean;
+  onAgenda: boolean;
+  /**
+   * Deadline clock number, bumped on every state entry and every approved extension. Timer jobs
+   * name the clock and level they were set for, so a job left over from an earlier clock is refused.
+   */
+  clock: number;
+  lastHandling: HandlingState | null;
+  reopenCount: number;
+  pendingExtension: { until: string; reason: string } | null;
+  /** Set on APPROVE_EXTENSION; the service moves the deadline to it. */
+  extendedUntil: string | null;
+  mergedInto: string | null;
+  closeReason: string | null;
+}
+
+export interface TicketInput {
+  mode?: Mode;
+  leadUnitId?: string;
+  coUnitIds?: string[];
+}
+
+export type Audience = 'handler' | 'dispatcher' | 'townSupervision' | 'countySupervision' | 'departments' | 'cadre';
+
+/** The effects the service turns into outbox rows; nothing here performs I/O. */
+export type EffectParams = {
+  scheduleDeadline: Record<string, never>;
+  scheduleEscalation: { level: Level };
+  clearDeadline: Record<string, never>;
+  /** The new deadline is the snapshot's `extendedUntil`. */
+  extendDeadline: Record<string, never>;
+  notify: { audience: Audience; topic: string };
+  addToAgenda: Record<string, never>;
+};
+export type EffectName = keyof EffectParams;
+
+const nextLevel = (level: Level): Level => (level === 'village' ? 'town' : 'county');
+const escalationAudience = (level: Level): Audience => (level === 'town' ? 'townSupervision' : 'countySupervision');
+
+const nonEmpty = (s: string | undefined): boolean => typeof s === 'string' && s.trim().length > 0;
+type Ev<T extends TicketEvent['type']> = Extract<TicketEvent, { type: T }>;
+
+// Entering any open state starts a fresh clock: new entry number, flags cleared, deadline scheduled.
+const clockEntry = [
+  { type: 'startClock' as const },
+  { type: 'scheduleDeadline' as const },
+];
+
+const enterHandling = (state: HandlingState) => [
+  ...clockEntry,
+  { type: 'setLastHandling' as const, params: { state } },
+];
+
+export const ticketMachine = setup({
+  types: {
+    context: {} as TicketContext,
+    events: {} as TicketEvent,
+    input: {} as TicketInput,
+  },
+  guards: {
+    intakeMode: ({ context }, params: { mode: Mode }) => context.mode === params.mode,
+    triageJoint: ({ event }) => {
+      const e = event as Ev<'TRIAGE'>;
+      return e.mode === 'joint' && nonEmpty(e.leadUnitId);
+    },
+    triageTo: ({ event }, params: { mode: Mode }) => (event as Ev<'TRIAGE'>).mode === params.mode,
+    hasLeadUnit: ({ event }) => nonEmpty((event as Ev<'DISPATCH'>).leadUnitId),
+    hasReason: ({ event }) => nonEmpty((event as Ev<'RETURN'>).reason),
+    hasSummary: ({ event }) => nonEmpty((event as Ev<'RESOLVE'>).summary),
+    hasNote: ({ event }) => nonEmpty((event as Ev<'SUPERVISE'>).note),
+    hasMergeTarget: ({ event }) => nonEmpty((event as Ev<'MERGE'>).into),
+    validExtension: ({ event, context }) => {
+      const e = event as Ev<'REQUEST_EXTENSION'>;
+      return context.pendingExtension === null && nonEmpty(e.reason) && !Number.isNaN(Date.parse(e.until));
+    },
+    hasPendingExtension: ({ context }) => context.pendingExtension !== null,
+    feedbackValid: ({ event }) => typeof (event as Ev<'FEEDBACK_GIVEN'>).confirmedByHousehold === 'boolean',
+    satisfied: ({ event }) => {
+      const r = (event as Ev<'CALLBACK'>).rating;
+      return r === 'satisfied' || r === 'basically_satisfied';
+    },
+    dissatisfiedBackTo: ({ event, context }, params: { state: HandlingState }) =>
+      (event as Ev<'CALLBACK'>).rating === 'dissatisfied' && context.lastHandling === params.state,
+    warningDue: ({ event, context }) => {
+      const e = event as Ev<'DEADLINE_WARNING'>;
+      return e.clock === context.clock && e.level === context.level && !context.warned;
+    },
+    escalatable: ({ event, context }) => {
+      const e = event as Ev<'DEADLINE_PASSED'>;
+      return e.clock === context.clock && e.level === context.level && context.level !== 'county';
+    },
+    agendaDue: ({ event, context }) => {
+      const e = event as Ev<'DEADLINE_PASSED'>;
+      return e.clock === context.clock && context.level === 'county' && e.level === 'county' && !context.onAgenda;
+    },
+  },
+  actions: {
+    // Effects: declared here with their params so the service can read them off `transition`.
+    scheduleDeadline: () => {},
+    scheduleEscalation: (_, _params: EffectParams['scheduleEscalation']) => {},
+    clearDeadline: () => {},
+    extendDeadline: () => {},
+    notify: (_, _params: EffectParams['notify']) => {},
+    addToAgenda: () => {},
+    startClock: assign({
+      clock: ({ context }) => context.clock + 1,
+      warned: false,
+      overdue: false,
+      pendingExtension: null,
+      extendedUntil: null,
+    }),
+    recordUnits: assign({
+      leadUnitId: ({ event }) => (event as Ev<'DISPATCH'>).leadUnitId,
+      coUnitIds: ({ event }) => [...((event as Ev<'DISPATCH'>).coUnitIds ?? [])],
+    }),
+    setMode: assign({ mode: (_, params: { mode: Mode }) => params.mode }),
+    reopen: assign({
+      reopenCount: ({ context }) => context.reopenCount + 1,
+      // A second dissatisfied callback also climbs one supervision level (DESIGN.md §3).
+      level: ({ context }) => (context.reopenCount >= 1 ? nextLevel(context.level) : context.level),
+    }),
+    escalate: assign({ level: ({ context }) => nextLevel(context.level), overdue: true }),
+    setLastHandling: assign({ lastHandling: (_, params: { state: HandlingState }) => params.state }),
+    recordExtensionRequest: assign({
+      pendingExtension: ({ event }) => {
+        const e = event as Ev<'REQUEST_EXTENSION'>;
+        return { until: new Date(e.until).toISOString(), reason: e.reason };
+      },
+    }),
+    approveExtension: assign({
+      clock: ({ context }) => context.clock + 1,
+      extendedUntil: ({ context }) => context.pendingExtension?.until ?? null,
+      pendingExtension: null,
+      warned: false,
+    }),
+    clearPendingExtension: assign({ pendingExtension: null }),
+  },
+}).createMachine({
+  id: 'ticket',
+  initial: 'intake',
+  context: ({ input }) => ({
+    mode: input.mode ?? null,
+    leadUnitId: input.leadUnitId ?? null,
+    coUnitIds: input.coUnitIds ?? [],
+    level: 'village',
+    warned: false,
+    overdue: false,
+    onAgenda: false,
+    clock: 0,
+    lastHandling: null,
+    reopenCount: 0,
+    pendingExtension: null,
+    extendedUntil: null,
+    mergedInto: null,
+    closeReason: null,
+  }),
+  // Supervision is orthogonal to handling: these apply in every open state.
+  on: {
+    SUPERVISE: {
+      guard: 'hasNote',
+      actions: { type: 'notify', params: { audience: 'handler', topic: 'supervised' } },
+    },
+    DEADLINE_WARNING: {
+      guard: 'warningDue',
+      actions: [assign({ warned: true }), { type: 'notify', params: { audience: 'handler', topic: 'warning' } }],
+    },
+    DEADLINE_PASSED: [
+      {
+        guard: 'escalatable',
+        actions: enqueueActions(({ context, enqueue }) => {
+          const level = nextLevel(context.level);
+          enqueue('escalate');
+          enqueue({ type: 'scheduleEscalation', params: { level } });
+          enqueue({ type: 'notify', params: { audience: escalationAudience(level), topic: 'escalated' } });
+          // At county level the departments answer for joint cases too.
+          if (level === 'county' && context.leadUnitId !== null) {
+            enqueue({ type: 'notify', params: { audience: 'departments', topic: 'escalated' } });
+          }
+        }),
+      },
+      {
+        guard: 'agendaDue',
+        actions: [
+          assign({ onAgenda: true, overdue: true }),
+          'addToAgenda',
+          'clearDeadline',
+          { type: 'notify', params: { audience: 'countySupervision', topic: 'agenda' } },
+        ],
+      },
+    ],
+    WITHDRAW: { target: '.withdrawn', actions: assign({ closeReason: ({ event }) => event.reason ?? null }) },
+    MERGE: {
+      guard: 'hasMergeTarget',
+      target: '.merged',
+      actions: assign({ mergedInto: ({ event }) => event.into }),
+    },
+  },
+  states: {
+    intake: {
+      always: [
+        { guard: { type: 'intakeMode', params: { mode: 'onSite' } }, target: 'onSite' },
+        { guard: { type: 'intakeMode', params: { mode: 'proxy' } }, target: 'proxy' },
+        { guard: { type: 'intakeMode', params: { mode: 'joint' } }, target: 'joint.dispatched' },
+        { target: 'registered' },
+      ],
+    },
+    registered: {
+      entry: clockEntry,
+      on: {
+        TRIAGE: [
+          { guard: 'triageJoint', target: 'joint.dispatched', actions: 'recordUnits' },
+          { guard: { type: 'triageTo', params: { mode: 'onSite' } }, target: 'onSite', actions: { type: 'setMode', params: { mode: 'onSite' } } },
+          { guard: { type: 'triageTo', params: { mode: 'proxy' } }, target: 'proxy', actions: { type: 'setMode', params: { mode: 'proxy' } } },
+        ],
+        DISPATCH: { guard: 'hasLeadUnit', target: 'joint.dispatched', actions: 'recordUnits' },
+        REJECT: { guard: 'hasReason', target: 'rejected' },
+      },
+    },
+    onSite: {
+      entry: enterHandling('onSite'),
+      on: handlingEvents(),
+    },
+    proxy: {
+      entry: enterHandling('proxy'),
+      on: handlingEvents(),
+    },
+    joint: {
+      entry: { type: 'setMode', params: { mode: 'joint' } },
+      initial: 'dispatched',
+      states: {
+        dispatched: {
+          entry: [...clockEntry, { type: 'notify', params: { audience: 'departments', topic: 'dispatched' } }],
+          on: {
+            ACCEPT: { target: 'inProgress' },
+            RETURN: { guard: 'hasReason', target: 'returned' },
+          },
+        },
+        inProgress: {
+          entry: enterHandling('joint.inProgress'),
+          on: {
+            RESOLVE: { guard: 'hasSummary', target: '#ticket.awaitingFeedback' },
+            ...extensionEvents(),
+          },
+        },
+        returned: {
+          entry: [...clockEntry, { type: 'notify', params: { audience: 'dispatcher', topic: 'returned' } }],
+          on: {
+            DISPATCH: { guard: 'hasLeadUnit', target: 'dispatched', actions: 'recordUnits' },
+            REJECT: { guard: 'hasReason', target: '#ticket.rejected' },
+          },
+        },
+      },
+    },
+    awaitingFeedback: {
+      entry: [...clockEntry, { type: 'notify', params: { audience: 'cadre', topic: 'resolved' } }],
+      on: { FEEDBACK_GIVEN: { guard: 'feedbackValid', target: 'awaitingCallback' } },
+    },
+    awaitingCallback: {
+      entry: clockEntry,
+      on: {
+        CALLBACK: [
+          { guard: 'satisfied', target: 'closed' },
+          ...(['onSite', 'proxy', 'joint.inProgress'] as const).map((state) => ({
+            guard: { type: 'dissatisfiedBackTo' as const, params: { state } },
+            target: state,
+            actions: ['reopen' as const, { type: 'notify' as const, params: { audience: 'handler' as const, topic: 'reopened' } }],
+          })),
+        ],
+      },
+    },
+    closed: { type: 'final', entry: 'clearDeadline' },
+    withdrawn: { type: 'final', entry: 'clearDeadline' },
+    merged: { type: 'final', entry: 'clearDeadline' },
+    rejected: { type: 'final', entry: ['clearDeadline', assign({ closeReason: ({ event }) => (event as Ev<'REJECT'>).reason })] },
+  },
+});
+
+function extensionEvents() {
+  return {
+    REQUEST_EXTENSION: {
+      guard: 'validExtension' as const,
+      actions: [
+        'recordExtensionRequest' as const,
+        { type: 'notify' as const, params: { audience: 'townSupervision' as const, topic: 'extensionRequested' } },
+      ],
+    },
+    APPROVE_EXTENSION: {
+      guard: 'hasPendingExtension' as const,
+      actions: [
+        'approveExtension' as const,
+        'extendDeadline' as const,
+        { type: 'notify' as const, params: { audience: 'handler' as const, topic: 'extensionApproved' } },
+      ],
+    },
+    DENY_EXTENSION: {
+      guard: 'hasPendingExtension' as const,
+      actions: [
+        'clearPendingExtension' as const,
+        { type: 'notify' as const, params: { audience: 'handler' as const, topic: 'extensionDenied' } },
+      ],
+    },
+  };
+}
+
+function handlingEvents() {
+  return {
+    RESOLVE: { guard: 'hasSummary' as const, target: '#ticket.awaitingFeedback' },
+    REPORT_UP: { guard: 'hasLeadUnit' as const, target: '#ticket.joint.dispatched', actions: 'recordUnits' as const },
+    REJECT: { guard: 'hasReason' as const, target: '#ticket.rejected' },
+    ...extensionEvents(),
+  };
+}

@@ -1,0 +1,39 @@
+// Domain errors: a closed set of codes that the API's one error handler maps to HTTP statuses.
+import type { TicketEventType } from '../engine/ticket.events.js';
+
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_payload: 400,
+  unknown_unit: 400,
+  unknown_household: 400,
+  unknown_ticket_reference: 400,
+  invalid_cursor: 400,
+  invalid_credentials: 401,
+  unauthorized: 401,
+  worker_only_event: 403,
+  not_found: 404,
+  ticket_not_found: 404,
+  event_not_allowed: 409,
+  version_conflict: 409,
+  idempotency_key_reused: 422,
+  unsupported_machine_version: 500,
+  internal_error: 500,
+  not_ready: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: { allowed?: TicketEventType[] } & Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

@@ -1,0 +1,159 @@
+// 挂号: registers a resident's matter, optionally straight into a handling mode, once per idempotency key.
+import { createHash } from 'node:crypto';
+import { startTicket, stateName, storeSnapshot } from '../engine/ticket.lifecycle.js';
+import { MACHINE_VERSION } from '../engine/ticket.machine.js';
+import type { Mode } from '../engine/ticket.events.js';
+import type { Ticket } from '../store/database.js';
+import type { Executor } from '../store/db.js';
+import { findHousehold, findUnit, findUnits } from '../store/directory.repository.js';
+import { findTicket, insertTicket, nextTicketNumber } from '../store/tickets.repository.js';
+import { appendEvent } from '../store/ticket-events.repository.js';
+import { insertOutbox } from '../store/outbox.repository.js';
+import { claimIdempotencyKey, findIdempotencyKey } from '../store/idempotency.repository.js';
+import { uuidv7 } from '../store/uuidv7.js';
+import { planEffects } from './effect-plan.service.js';
+import { DomainError } from './errors.js';
+import type { ServiceContext, StaffActor } from './context.js';
+
+export interface RegisterInput {
+  unitId?: string;
+  householdId?: string;
+  category: string;
+  priority?: 'normal' | 'urgent';
+  description: string;
+  source?: string;
+  mode?: Mode;
+  leadUnitId?: string;
+  coUnitIds?: string[];
+}
+
+export interface RegisterRequest {
+  actor: StaffActor;
+  actorName?: string;
+  input: RegisterInput;
+  idempotencyKey?: string;
+}
+
+// Beijing time decides which year's number series a ticket joins.
+const yearInChina = (d: Date): number => new Date(d.getTime() + 8 * 3600_000).getUTCFullYear();
+
+const hashOf = (input: RegisterInput): string =>
+  createHash('sha256')
+    .update(JSON.stringify(input, Object.keys(input).sort()))
+    .digest('hex');
+
+class KeyTaken extends Error {}
+
+async function resolvePlace(ex: Executor, countyId: string, input: RegisterInput) {
+  const household = input.householdId ? await findHousehold(ex, countyId, input.householdId) : undefined;
+  if (input.householdId && !household) throw new DomainError('unknown_household', `No household ${input.householdId} in this county`);
+  const unitId = input.unitId ?? household?.unit_id;
+  if (!unitId) throw new DomainError('validation_failed', 'Give unitId or householdId');
+  const unit = await findUnit(ex, countyId, unitId);
+  if (!unit || unit.kind === 'department') throw new DomainError('unknown_unit', `No town, village or group ${unitId} in this county`);
+  if (input.mode === 'joint') {
+    if (!input.leadUnitId) throw new DomainError('validation_failed', 'Joint handling needs leadUnitId');
+    const ids = [input.leadUnitId, ...(input.coUnitIds ?? [])];
+    const departments = (await findUnits(ex, countyId, ids)).filter((u) => u.kind === 'department');
+    if (departments.length !== new Set(ids).size) throw new DomainError('unknown_unit', 'leadUnitId and coUnitIds must be departments of this county');
+  } else if (input.leadUnitId || input.coUnitIds?.length) {
+    throw new DomainError('validation_failed', 'leadUnitId and coUnitIds go with mode joint only');
+  }
+  return { unit, household };
+}
+
+async function replay(ctx: ServiceContext, req: RegisterRequest, key: string, hash: string): Promise<Ticket | undefined> {
+  const found = await findIdempotencyKey(ctx.db, req.actor.staffId, key);
+  if (!found) return undefined;
+  if (found.requestHash !== hash) throw new DomainError('idempotency_key_reused', 'This Idempotency-Key was used with another body');
+  return findTicket(ctx.db, req.actor.countyId, found.ticketId);
+}
+
+export async function registerTicket(ctx: ServiceContext, req: RegisterRequest): Promise<{ ticket: Ticket; replayed: boolean }> {
+  const { actor, input, idempotencyKey } = req;
+  const hash = hashOf(input);
+  if (idempotencyKey) {
+    const earlier = await replay(ctx, req, idempotencyKey, hash);
+    if (earlier) return { ticket: earlier, replayed: true };
+  }
+  try {
+    const ticket = await ctx.db.transaction().execute(async (trx) => {
+      const { unit, household } = await resolvePlace(trx, actor.countyId, input);
+      const now = ctx.now();
+      const id = uuidv7(now.getTime());
+      const { snapshot, effects } = startTicket({ mode: input.mode, leadUnitId: input.leadUnitId, coUnitIds: input.coUnitIds });
+      const state = stateName(snapshot);
+      const number = await nextTicketNumber(trx, actor.countyId, yearInChina(now));
+      const plan = planEffects({
+        ticket: { id, countyId: actor.countyId, number, unitId: unit.id },
+        state,
+        snapshot,
+        version: 1,
+        effects,
+        current: { dueAt: null, warnAt: null },
+        now,
+        calendar: ctx.calendar,
+      });
+      const c = snapshot.context;
+      const row = await insertTicket(trx, {
+        id,
+        county_id: actor.countyId,
+        number,
+        unit_id: unit.id,
+        unit_path: unit.path,
+        household_id: household?.id ?? null,
+        category: input.category,
+        priority: input.priority ?? 'normal',
+        description: input.description,
+        source: input.source ?? 'visit',
+        mode: c.mode,
+        state,
+        snapshot: JSON.stringify(storeSnapshot(snapshot)),
+        machine_version: MACHINE_VERSION,
+        level: c.level,
+        warned: c.warned,
+        overdue: c.overdue,
+        due_at: plan.dueAt,
+        warn_at: plan.warnAt,
+        lead_unit_id: c.leadUnitId,
+        co_unit_ids: c.coUnitIds,
+        reopen_count: 0,
+        version: 1,
+        created_by: actor.staffId,
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+      });
+      await appendEvent(trx, {
+        county_id: actor.countyId,
+        ticket_id: id,
+        version: 1,
+        type: 'REGISTER',
+        actor_kind: 'staff',
+        actor_id: actor.staffId,
+        actor_name: req.actorName ?? null,
+        payload: JSON.stringify(input),
+        from_state: null,
+        to_state: state,
+        level: c.level,
+        created_at: now,
+      });
+      await insertOutbox(trx, plan.outbox);
+      if (idempotencyKey) {
+        const claimed = await claimIdempotencyKey(trx, {
+          countyId: actor.countyId, staffId: actor.staffId, key: idempotencyKey, requestHash: hash, ticketId: id,
+        });
+        if (!claimed) throw new KeyTaken();
+      }
+      return row;
+    });
+    return { ticket, replayed: false };
+  } catch (err) {
+    // A concurrent request with the same key won: ours rolled back, answer with theirs.
+    if (err instanceof KeyTaken && idempotencyKey) {
+      const earlier = await replay(ctx, req, idempotencyKey, hash);
+      if (earlier) return { ticket: earlier, replayed: true };
+    }
+    throw err;
+  }
+}

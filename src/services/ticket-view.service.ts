@@ -1,0 +1,112 @@
+// Shapes a ticket for readers: the row as clients see it, its timeline and the events allowed now.
+import { allowedEvents, restoreTicket } from '../engine/ticket.lifecycle.js';
+import { STATE_LABELS, EVENT_LABELS, type Label } from '../engine/ticket.labels.js';
+import { TIMER_EVENTS, type TicketEventType } from '../engine/ticket.events.js';
+import type { Ticket, TicketEventRow } from '../store/database.js';
+import { findTicket } from '../store/tickets.repository.js';
+import { listEvents } from '../store/ticket-events.repository.js';
+import { DomainError } from './errors.js';
+import type { ServiceContext } from './context.js';
+
+export interface TicketView {
+  id: string;
+  number: string;
+  state: string;
+  stateLabel: Label;
+  mode: string | null;
+  level: string;
+  warned: boolean;
+  overdue: boolean;
+  dueAt: string | null;
+  warnAt: string | null;
+  version: number;
+  unitId: string;
+  householdId: string | null;
+  category: string;
+  priority: string;
+  description: string;
+  source: string;
+  leadUnitId: string | null;
+  coUnitIds: string[];
+  reopenCount: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
+
+export function toTicketView(t: Ticket): TicketView {
+  return {
+    id: t.id,
+    number: t.number,
+    state: t.state,
+    stateLabel: STATE_LABELS[t.state] ?? { zh: t.state, en: t.state },
+    mode: t.mode,
+    level: t.level,
+    warned: t.warned,
+    overdue: t.overdue,
+    dueAt: iso(t.due_at),
+    warnAt: iso(t.warn_at),
+    version: t.version,
+    unitId: t.unit_id,
+    householdId: t.household_id,
+    category: t.category,
+    priority: t.priority,
+    description: t.description,
+    source: t.source,
+    leadUnitId: t.lead_unit_id,
+    coUnitIds: t.co_unit_ids,
+    reopenCount: t.reopen_count,
+    createdBy: t.created_by,
+    createdAt: t.created_at.toISOString(),
+    updatedAt: t.updated_at.toISOString(),
+    closedAt: iso(t.closed_at),
+  };
+}
+
+export interface TimelineEntry {
+  version: number;
+  type: string;
+  label: Label;
+  actor: { kind: string; id: string | null; name: string | null };
+  payload: Record<string, unknown>;
+  fromState: string | null;
+  toState: string;
+  level: string;
+  at: string;
+}
+
+const REGISTER_LABEL: Label = { zh: '挂号', en: 'Registered' };
+
+function toTimelineEntry(e: TicketEventRow): TimelineEntry {
+  return {
+    version: e.version,
+    type: e.type,
+    label: EVENT_LABELS[e.type as TicketEventType] ?? REGISTER_LABEL,
+    actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
+    payload: e.payload,
+    fromState: e.from_state,
+    toState: e.to_state,
+    level: e.level,
+    at: e.created_at.toISOString(),
+  };
+}
+
+/** Events a person may send now; timer events belong to workers and are never offered. */
+export function humanAllowedEvents(t: Ticket): TicketEventType[] {
+  const timers: readonly string[] = TIMER_EVENTS;
+  return allowedEvents(restoreTicket(t.snapshot)).filter((type) => !timers.includes(type));
+}
+
+export async function getTicketDetail(ctx: ServiceContext, countyId: string, id: string) {
+  const ticket = await findTicket(ctx.db, countyId, id);
+  if (!ticket) throw new DomainError('ticket_not_found', `No ticket ${id}`);
+  const events = await listEvents(ctx.db, id);
+  return {
+    ...toTicketView(ticket),
+    timeline: events.map(toTimelineEntry),
+    allowedEvents: humanAllowedEvents(ticket),
+  };
+}

@@ -1,0 +1,119 @@
+// The one way a ticket changes state, for the API and the workers alike: lock, decide, persist, outbox.
+import { decide, isFinal, restoreTicket, stateName, storeSnapshot } from '../engine/ticket.lifecycle.js';
+import { MACHINE_VERSION } from '../engine/ticket.machine.js';
+import type { EventActor, TicketEvent } from '../engine/ticket.events.js';
+import type { Ticket } from '../store/database.js';
+import type { Executor } from '../store/db.js';
+import { findTicket, lockTicket, updateTicket } from '../store/tickets.repository.js';
+import { appendEvent } from '../store/ticket-events.repository.js';
+import { insertOutbox } from '../store/outbox.repository.js';
+import { findUnits } from '../store/directory.repository.js';
+import { planEffects } from './effect-plan.service.js';
+import { DomainError } from './errors.js';
+import type { ServiceContext } from './context.js';
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+export type EventInput = DistributiveOmit<TicketEvent, 'actor'>;
+
+export interface TransitionRequest {
+  countyId: string;
+  ticketId: string;
+  event: EventInput;
+  actor: EventActor;
+  actorName?: string;
+  /** When given, the event applies only if the ticket is still at this version. */
+  expectedVersion?: number;
+}
+
+/** Units named by an event must be departments of the same county. */
+async function checkReferences(ex: Executor, countyId: string, ticket: Ticket, event: EventInput): Promise<void> {
+  if (event.type === 'DISPATCH' || event.type === 'REPORT_UP' || (event.type === 'TRIAGE' && event.mode === 'joint')) {
+    const ids = [event.leadUnitId, ...(event.coUnitIds ?? [])].filter((x): x is string => typeof x === 'string' && x !== '');
+    const units = await findUnits(ex, countyId, ids);
+    const departments = new Set(units.filter((u) => u.kind === 'department').map((u) => u.id));
+    const missing = ids.filter((id) => !departments.has(id));
+    if (missing.length > 0) throw new DomainError('unknown_unit', `Not a department of this county: ${missing.join(', ')}`);
+  }
+  if (event.type === 'MERGE') {
+    const target = event.into === ticket.id ? undefined : await findTicket(ex, countyId, event.into);
+    if (!target || target.closed_at !== null) {
+      throw new DomainError('unknown_ticket_reference', 'MERGE needs another open ticket of this county');
+    }
+  }
+}
+
+export async function transitionTicket(ctx: ServiceContext, req: TransitionRequest): Promise<Ticket> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const ticket = await lockTicket(trx, req.countyId, req.ticketId);
+    if (!ticket) throw new DomainError('ticket_not_found', `No ticket ${req.ticketId}`);
+    if (req.expectedVersion !== undefined && req.expectedVersion !== ticket.version) {
+      throw new DomainError('version_conflict', `Ticket is at version ${ticket.version}, not ${req.expectedVersion}`, {
+        currentVersion: ticket.version,
+      });
+    }
+    if (ticket.machine_version !== MACHINE_VERSION) {
+      throw new DomainError('unsupported_machine_version', `Ticket snapshot has machine version ${ticket.machine_version}`);
+    }
+    const event = { ...req.event, actor: req.actor } as TicketEvent;
+    const snapshot = restoreTicket(ticket.snapshot);
+    const decision = decide(snapshot, event);
+    if (!decision.ok) {
+      const message =
+        decision.reason === 'event_not_allowed'
+          ? `${event.type} is not allowed in state ${ticket.state}`
+          : `${event.type} payload is not acceptable in state ${ticket.state}`;
+      throw new DomainError(decision.reason, message, { allowed: decision.allowed });
+    }
+    await checkReferences(trx, req.countyId, ticket, req.event);
+
+    const now = ctx.now();
+    const next = decision.snapshot;
+    const state = stateName(next);
+    const version = ticket.version + 1;
+    const plan = planEffects({
+      ticket: { id: ticket.id, countyId: ticket.county_id, number: ticket.number, unitId: ticket.unit_id },
+      state,
+      snapshot: next,
+      version,
+      effects: decision.effects,
+      current: { dueAt: ticket.due_at, warnAt: ticket.warn_at },
+      now,
+      calendar: ctx.calendar,
+    });
+    const c = next.context;
+    const updated = await updateTicket(trx, ticket.id, ticket.version, {
+      state,
+      snapshot: JSON.stringify(storeSnapshot(next)),
+      mode: c.mode,
+      level: c.level,
+      warned: c.warned,
+      overdue: c.overdue,
+      due_at: plan.dueAt,
+      warn_at: plan.warnAt,
+      lead_unit_id: c.leadUnitId,
+      co_unit_ids: c.coUnitIds,
+      reopen_count: c.reopenCount,
+      updated_at: now,
+      closed_at: isFinal(next) ? now : null,
+    });
+    // The row lock makes this unreachable short of a bug; refuse rather than write a second history.
+    if (!updated) throw new DomainError('version_conflict', 'Ticket changed during the transition');
+    const { type: _type, ...payload } = req.event;
+    await appendEvent(trx, {
+      county_id: ticket.county_id,
+      ticket_id: ticket.id,
+      version,
+      type: event.type,
+      actor_kind: req.actor.kind,
+      actor_id: req.actor.kind === 'staff' ? req.actor.staffId : null,
+      actor_name: req.actor.kind === 'staff' ? (req.actorName ?? null) : req.actor.name,
+      payload: JSON.stringify(payload),
+      from_state: ticket.state,
+      to_state: state,
+      level: c.level,
+      created_at: now,
+    });
+    await insertOutbox(trx, plan.outbox);
+    return updated;
+  });
+}

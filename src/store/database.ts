@@ -1,0 +1,136 @@
+// The one Database interface: every table's row type, as Kysely sees it.
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { StoredSnapshot } from '../engine/ticket.lifecycle.js';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type UnitKind = 'county' | 'town' | 'village' | 'group' | 'department';
+
+export interface UnitsTable {
+  id: string;
+  county_id: string;
+  parent_id: string | null;
+  kind: UnitKind;
+  code: string;
+  name: string;
+  /** ltree of unit ids (dashes removed) from the county down. */
+  path: string;
+  created_at: CreatedAt;
+}
+
+export interface StaffTable {
+  id: string;
+  county_id: string;
+  unit_id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string[];
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface HouseholdsTable {
+  id: string;
+  county_id: string;
+  unit_id: string;
+  head_name: string;
+  phone: string | null;
+  address: string | null;
+  created_at: CreatedAt;
+}
+
+export interface TicketCountersTable {
+  county_id: string;
+  year: number;
+  last_value: number;
+}
+
+export interface TicketsTable {
+  id: string;
+  county_id: string;
+  number: string;
+  unit_id: string;
+  unit_path: string;
+  household_id: string | null;
+  category: string;
+  priority: string;
+  description: string;
+  source: string;
+  mode: string | null;
+  state: string;
+  snapshot: JSONColumnType<StoredSnapshot, string, string>;
+  machine_version: number;
+  level: string;
+  warned: boolean;
+  overdue: boolean;
+  due_at: Timestamp | null;
+  warn_at: Timestamp | null;
+  lead_unit_id: string | null;
+  co_unit_ids: string[];
+  reopen_count: number;
+  version: number;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: Timestamp | null;
+}
+
+export interface TicketEventsTable {
+  id: Generated<string>;
+  county_id: string;
+  ticket_id: string;
+  version: number;
+  type: string;
+  actor_kind: 'staff' | 'system';
+  actor_id: string | null;
+  actor_name: string | null;
+  payload: JSONColumnType<Record<string, unknown>, string, never>;
+  from_state: string | null;
+  to_state: string;
+  level: string;
+  created_at: Timestamp;
+}
+
+export type OutboxTopic = 'deadline' | 'notification' | 'agenda';
+
+export interface OutboxTable {
+  id: Generated<string>;
+  county_id: string;
+  ticket_id: string | null;
+  topic: OutboxTopic;
+  job_id: string;
+  payload: JSONColumnType<Record<string, unknown>, string, never>;
+  run_at: Timestamp;
+  created_at: CreatedAt;
+  relayed_at: Timestamp | null;
+}
+
+export interface IdempotencyKeysTable {
+  county_id: string;
+  staff_id: string;
+  key: string;
+  request_hash: string;
+  ticket_id: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  units: UnitsTable;
+  staff: StaffTable;
+  households: HouseholdsTable;
+  ticket_counters: TicketCountersTable;
+  tickets: TicketsTable;
+  ticket_events: TicketEventsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+}
+
+export type Unit = Selectable<UnitsTable>;
+export type Staff = Selectable<StaffTable>;
+export type Household = Selectable<HouseholdsTable>;
+export type Ticket = Selectable<TicketsTable>;
+export type NewTicket = Insertable<TicketsTable>;
+export type TicketEventRow = Selectable<TicketEventsTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;

@@ -1,0 +1,13 @@
+// Builds the Kysely instance on a pg pool; `Executor` is what repositories take (db or a transaction).
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import type { Database } from './database.js';
+
+export type Db = Kysely<Database>;
+export type Executor = Kysely<Database> | Transaction<Database>;
+
+// bigint ids (ticket_events, outbox) stay strings; counts are parsed where they are read.
+export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 20 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}

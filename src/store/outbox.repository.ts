@@ -1,0 +1,27 @@
+// Outbox rows: effects written in the transition's transaction and relayed to queues afterwards.
+import type { Executor } from './db.js';
+import type { NewOutboxRow, OutboxTable } from './database.js';
+import type { Selectable } from 'kysely';
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+export async function insertOutbox(ex: Executor, rows: NewOutboxRow[]): Promise<void> {
+  if (rows.length > 0) await ex.insertInto('outbox').values(rows).execute();
+}
+
+/** Pending rows, locked so that several relays never send the same row at once. */
+export async function claimPending(ex: Executor, limit: number): Promise<OutboxRow[]> {
+  return ex
+    .selectFrom('outbox')
+    .selectAll()
+    .where('relayed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function markRelayed(ex: Executor, ids: string[], at: Date): Promise<void> {
+  if (ids.length > 0) await ex.updateTable('outbox').set({ relayed_at: at }).where('id', 'in', ids).execute();
+}

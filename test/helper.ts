@@ -1,0 +1,100 @@
+// Test harness: a fresh PostgreSQL database per test file, the real Redis, a settable clock, the app.
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { chineseDaysCalendar } from '../src/engine/work-calendar.js';
+import { buildServer } from '../src/api/server.js';
+import { createDb, type Db } from '../src/store/db.js';
+import { migrateToLatest } from '../src/store/migrator.js';
+import { seedDemoCounty, type DemoCounty } from '../src/services/seed.service.js';
+import type { ServiceContext } from '../src/services/context.js';
+
+type Teardown = (fn: () => unknown) => void;
+
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const withDatabase = (url: string, name: string): string => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+/** Creates an empty, migrated database that is dropped when the test ends. */
+export async function createTestDatabase(teardown: Teardown): Promise<{ db: Db; url: string }> {
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = withDatabase(ADMIN_URL, name);
+  const db = createDb(url, { max: 10 });
+  teardown(async () => {
+    await db.destroy();
+    const c = new pg.Client({ connectionString: ADMIN_URL });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  });
+  await migrateToLatest(db);
+  return { db, url };
+}
+
+/** A clock tests move by hand; nothing waits for real time. */
+export class TestClock {
+  constructor(private t: number = Date.parse('2026-11-23T02:00:00Z')) {}
+  now = (): Date => new Date(this.t);
+  set(iso: string): void {
+    this.t = Date.parse(iso);
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  services: ServiceContext;
+  county: DemoCounty;
+  clock: TestClock;
+  redis: Redis;
+  /** Bearer header for a demo account (see DEMO_ACCOUNTS). */
+  auth: (username: string) => Promise<{ authorization: string }>;
+}
+
+export async function buildTestApp(teardown: Teardown): Promise<TestApp> {
+  const { db } = await createTestDatabase(teardown);
+  const county = await seedDemoCounty(db);
+  const clock = new TestClock();
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  teardown(() => redis.quit());
+  const services: ServiceContext = { db, now: clock.now, calendar: chineseDaysCalendar() };
+  const app = await buildServer({ services, redis, jwtSecret: 'test-secret-test-secret-test-secret' }, false);
+  teardown(() => app.close());
+  const tokens = new Map<string, string>();
+  const { DEMO_ACCOUNTS } = await import('../src/services/seed.service.js');
+  const auth = async (username: string) => {
+    let token = tokens.get(username);
+    if (!token) {
+      const acct = DEMO_ACCOUNTS.find((a) => a.username === username);
+      const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password: acct?.password ?? '' } });
+      if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
+      token = (res.json() as { token: string }).token;
+      tokens.set(username, token);
+    }
+    return { authorization: `Bearer ${token}` };
+  };
+  return { app, db, services, county, clock, redis, auth };
+}
+
+/** Row counts of the tables a request may write, to prove a refusal wrote nothing. */
+export async function writeCounts(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of ['tickets', 'ticket_events', 'outbox', 'idempotency_keys', 'ticket_counters'] as const) {
+    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    out[table] = Number(row.n);
+  }
+  return out;
+}
