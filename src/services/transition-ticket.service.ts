@@ -1,7 +1,7 @@
 // The one way a ticket changes state, for the API and the workers alike: lock, decide, persist, outbox.
 import { decide, isFinal, restoreTicket, stateName, storeSnapshot } from '../engine/ticket.lifecycle.js';
 import { MACHINE_VERSION } from '../engine/ticket.machine.js';
-import type { EventActor, TicketEvent } from '../engine/ticket.events.js';
+import { TIMER_EVENTS, type EventActor, type TicketEvent } from '../engine/ticket.events.js';
 import type { Ticket } from '../store/database.js';
 import type { Executor } from '../store/db.js';
 import { findTicket, lockTicket, updateTicket } from '../store/tickets.repository.js';
@@ -11,6 +11,8 @@ import { findUnits } from '../store/directory.repository.js';
 import { planEffects } from './effect-plan.service.js';
 import { DomainError } from './errors.js';
 import type { ServiceContext } from './context.js';
+
+const timerEvents: readonly string[] = TIMER_EVENTS;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EventInput = DistributiveOmit<TicketEvent, 'actor'>;
@@ -62,7 +64,9 @@ export async function transitionTicket(ctx: ServiceContext, req: TransitionReque
         decision.reason === 'event_not_allowed'
           ? `${event.type} is not allowed in state ${ticket.state}`
           : `${event.type} payload is not acceptable in state ${ticket.state}`;
-      throw new DomainError(decision.reason, message, { allowed: decision.allowed });
+      // People are offered only what people may send; timer events belong to the workers.
+      const allowed = req.actor.kind === 'staff' ? decision.allowed.filter((e) => !timerEvents.includes(e)) : decision.allowed;
+      throw new DomainError(decision.reason, message, { allowed });
     }
     await checkReferences(trx, req.countyId, ticket, req.event);
 

@@ -9,7 +9,16 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
   '22008': { status: 400, code: 'validation_failed' },
 };
 
-const snake = (s: string): string => s.replace(/^FST_ERR_/, '').toLowerCase();
+// Fastify's own client errors, under names a client can act on.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+};
+const clientCode = (code: string | undefined): string =>
+  (code && FASTIFY_CODES[code]) ?? (code?.startsWith('FST_ERR_') ? code.slice(8).toLowerCase() : 'bad_request');
 
 export default fp(
   async (app) => {
@@ -31,7 +40,7 @@ export default fp(
       if (pg) return reply.code(pg.status).send({ code: pg.code, message: 'A value has the wrong format' });
       const status = error.statusCode ?? 500;
       if (status >= 400 && status < 500) {
-        return reply.code(status).send({ code: error.code ? snake(error.code) : 'bad_request', message: error.message });
+        return reply.code(status).send({ code: clientCode(error.code), message: error.message });
       }
       request.log.error({ err: error }, 'unhandled error');
       return reply.code(500).send({ code: 'internal_error', message: 'Internal error' });
