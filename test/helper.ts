@@ -69,7 +69,7 @@ export async function buildTestApp(teardown: Teardown): Promise<TestApp> {
   const county = await seedDemoCounty(db);
   const clock = new TestClock();
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  teardown(() => redis.quit());
+  teardown(() => redis.disconnect());
   const services: ServiceContext = { db, now: clock.now, calendar: chineseDaysCalendar() };
   const app = await buildServer({ services, redis, jwtSecret: 'test-secret-test-secret-test-secret' }, false);
   teardown(() => app.close());

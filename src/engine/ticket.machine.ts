@@ -73,7 +73,8 @@ export const ticketMachine = setup({
     input: {} as TicketInput,
   },
   guards: {
-    intakeMode: ({ context }, params: { mode: Mode }) => context.mode === params.mode,
+    intakeMode: ({ context }, params: { mode: Mode }) =>
+      context.mode === params.mode && (params.mode !== 'joint' || nonEmpty(context.leadUnitId ?? undefined)),
     triageJoint: ({ event }) => {
       const e = event as Ev<'TRIAGE'>;
       return e.mode === 'joint' && nonEmpty(e.leadUnitId);
@@ -121,6 +122,8 @@ export const ticketMachine = setup({
       clock: ({ context }) => context.clock + 1,
       warned: false,
       overdue: false,
+      // A new state is a new clock: it can go overdue and onto the agenda again.
+      onAgenda: false,
       pendingExtension: null,
       extendedUntil: null,
     }),
@@ -275,11 +278,48 @@ export const ticketMachine = setup({
       on: {
         CALLBACK: [
           { guard: 'satisfied', target: 'closed' },
-          ...(['onSite', 'proxy', 'joint.inProgress'] as const).map((state) => ({
-            guard: { type: 'dissatisfiedBackTo' as const, params: { state } },
-            target: state,
-            actions: ['reopen' as const, { type: 'notify' as const, params: { audience: 'handler' as const, topic: 'reopened' } }],
-          })),
+          {
+            guard: { type: 'dissatisfiedBackTo', params: { state: 'onSite' } },
+            target: 'onSite',
+            actions: [
+              enqueueActions(({ context, enqueue }) => {
+                // The second dissatisfied callback climbs a level: that level's office must hear of it.
+                if (context.reopenCount >= 1 && context.level !== 'county') {
+                  enqueue({ type: 'notify', params: { audience: escalationAudience(nextLevel(context.level)), topic: 'reopenedTwice' } });
+                }
+              }),
+              'reopen',
+              { type: 'notify', params: { audience: 'handler', topic: 'reopened' } },
+            ],
+          },
+          {
+            guard: { type: 'dissatisfiedBackTo', params: { state: 'proxy' } },
+            target: 'proxy',
+            actions: [
+              enqueueActions(({ context, enqueue }) => {
+                // The second dissatisfied callback climbs a level: that level's office must hear of it.
+                if (context.reopenCount >= 1 && context.level !== 'county') {
+                  enqueue({ type: 'notify', params: { audience: escalationAudience(nextLevel(context.level)), topic: 'reopenedTwice' } });
+                }
+              }),
+              'reopen',
+              { type: 'notify', params: { audience: 'handler', topic: 'reopened' } },
+            ],
+          },
+          {
+            guard: { type: 'dissatisfiedBackTo', params: { state: 'joint.inProgress' } },
+            target: 'joint.inProgress',
+            actions: [
+              enqueueActions(({ context, enqueue }) => {
+                // The second dissatisfied callback climbs a level: that level's office must hear of it.
+                if (context.reopenCount >= 1 && context.level !== 'county') {
+                  enqueue({ type: 'notify', params: { audience: escalationAudience(nextLevel(context.level)), topic: 'reopenedTwice' } });
+                }
+              }),
+              'reopen',
+              { type: 'notify', params: { audience: 'handler', topic: 'reopened' } },
+            ],
+          },
         ],
       },
     },
