@@ -1,0 +1,50 @@
+// `npm start`: API and workers in one process (or one of them with --api / --worker), on given or embedded services.
+import closeWithGrace from 'close-with-grace';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { loadConfig } from '../config.js';
+import { buildServer, REDACT_PATHS } from '../api/server.js';
+import { chineseDaysCalendar } from '../engine/work-calendar.js';
+import { createDb } from '../store/db.js';
+import { migrateToLatest } from '../store/migrator.js';
+import { isEmpty, seedDemoCounty, DEMO_ACCOUNTS } from '../services/seed.service.js';
+import { startWorkers } from '../workers/index.js';
+import { redisOptions } from '../workers/queues.js';
+import { provideInfra } from './infra.js';
+
+const args = new Set(process.argv.slice(2));
+const runApi = args.has('--api') || !args.has('--worker');
+const runWorker = args.has('--worker') || !args.has('--api');
+
+const config = loadConfig();
+const log = pino({ level: config.logLevel, redact: REDACT_PATHS });
+const infra = await provideInfra(process.env, log);
+const db = createDb(infra.databaseUrl);
+const services = { db, now: () => new Date(), calendar: chineseDaysCalendar() };
+
+if (config.migrateOnStart) log.info({ migrations: await migrateToLatest(db) }, 'migrated');
+if (config.seedDemo && !config.production && (await isEmpty(db))) {
+  const county = await seedDemoCounty(db);
+  log.info({ countyId: county.countyId, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`) }, 'seeded the demo county');
+}
+
+const redis = new Redis(infra.redisUrl, { maxRetriesPerRequest: 2 });
+const app = runApi ? await buildServer({ services, redis, jwtSecret: config.jwtSecret, tokenTtl: config.tokenTtl }, { level: config.logLevel }) : undefined;
+const stopWorkers = runWorker ? startWorkers({ services, queues: { connection: redisOptions(infra.redisUrl), prefix: config.queuePrefix }, log }) : undefined;
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) log.error({ err }, 'shutting down after an error');
+  else log.info({ signal }, 'shutting down');
+  await app?.close();
+  // Workers finish the jobs in hand before their connections close.
+  await stopWorkers?.();
+  redis.disconnect();
+  await db.destroy();
+  await infra.stop();
+});
+
+if (app) {
+  const address = await app.listen({ port: config.port, host: config.host });
+  log.info({ url: address, docs: `${address}/docs` }, 'ticket engine API listening');
+}
+if (runWorker) log.info({ prefix: config.queuePrefix }, 'workers running');
