@@ -261,6 +261,7 @@ t.test('callback: dissatisfied reopens in the last handling state (重办); a se
     t.equal(stateName(second.snapshot), c.handling, `${c.name}: reopened again in ${c.handling}`);
     t.equal(second.snapshot.context.reopenCount, 2, `${c.name}: reopenCount 2`);
     t.equal(second.snapshot.context.level, 'town', `${c.name}: second dissatisfied callback climbs to town`);
+    t.ok(notifies(second.effects).includes('townSupervision:reopenedTwice'), `${c.name}: the town supervision office is told`);
   }
 
   for (const rating of ['satisfied', 'basically_satisfied'] as const) {
@@ -315,6 +316,12 @@ t.test('escalation: DEADLINE_PASSED (红牌) climbs village → town → county,
   t.equal(again.ok, false, 'a second DEADLINE_PASSED at county is refused');
   t.notOk('effects' in again, 'and adds nothing to the agenda again');
 
+  // The agenda belongs to one clock: a later state that runs late is escalated again.
+  const moved = step(agenda.snapshot, ev('RESOLVE'));
+  t.equal(moved.snapshot.context.onAgenda, false, 'a new state starts off the agenda');
+  const lateAgain = step(moved.snapshot, passed(moved.snapshot));
+  t.equal(lateAgain.effects.filter((e) => e.type === 'addToAgenda').length, 1, 'late feedback goes onto the agenda too');
+
   // A joint case answers to its departments once it reaches the county.
   const joint = run({ mode: 'joint', leadUnitId: 'd1' }, ev('ACCEPT'), passed);
   t.same(notifies(joint.effects), ['townSupervision:escalated'], 'joint at town: supervision only');
@@ -324,6 +331,11 @@ t.test('escalation: DEADLINE_PASSED (红牌) climbs village → town → county,
     { type: 'notify', params: { audience: 'countySupervision', topic: 'escalated' } },
     { type: 'notify', params: { audience: 'departments', topic: 'escalated' } },
   ]);
+});
+
+t.test('intake: mode joint without a lead department stays registered for triage', async (t) => {
+  t.equal(stateName(startTicket({ mode: 'joint' }).snapshot), 'registered');
+  t.equal(stateName(startTicket({ mode: 'joint', leadUnitId: 'd1' }).snapshot), 'joint.dispatched');
 });
 
 t.test('stale timers: an old clock or an old level is refused', async (t) => {
