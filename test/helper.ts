@@ -3,12 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { chineseDaysCalendar } from '../src/engine/work-calendar.js';
 import { buildServer } from '../src/api/server.js';
 import { createDb, type Db } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrator.js';
 import { seedDemoCounty, type DemoCounty } from '../src/services/seed.service.js';
-import type { ServiceContext } from '../src/services/context.js';
+import { createServiceContext, type ServiceContext } from '../src/services/context.js';
 
 type Teardown = (fn: () => unknown) => void;
 
@@ -70,7 +69,7 @@ export async function buildTestApp(teardown: Teardown): Promise<TestApp> {
   const clock = new TestClock();
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   teardown(() => redis.disconnect());
-  const services: ServiceContext = { db, now: clock.now, calendar: chineseDaysCalendar() };
+  const services: ServiceContext = createServiceContext(db, { now: clock.now });
   const app = await buildServer({ services, redis, jwtSecret: 'test-secret-test-secret-test-secret' }, false);
   teardown(() => app.close());
   const tokens = new Map<string, string>();

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { loadConfig } from '../config.js';
 import { buildServer, REDACT_PATHS } from '../api/server.js';
-import { chineseDaysCalendar } from '../engine/work-calendar.js';
+import { createServiceContext } from '../services/context.js';
 import { createDb } from '../store/db.js';
 import { migrateToLatest } from '../store/migrator.js';
 import { isEmpty, seedDemoCounty, DEMO_ACCOUNTS } from '../services/seed.service.js';
@@ -20,7 +20,7 @@ const config = loadConfig();
 const log = pino({ level: config.logLevel, redact: REDACT_PATHS });
 const infra = await provideInfra(process.env, log);
 const db = createDb(infra.databaseUrl);
-const services = { db, now: () => new Date(), calendar: chineseDaysCalendar() };
+const services = createServiceContext(db, { log });
 
 if (config.migrateOnStart) log.info({ migrations: await migrateToLatest(db) }, 'migrated');
 if (config.seedDemo && !config.production && (await isEmpty(db))) {

@@ -21,6 +21,46 @@ export const DEFAULT_LIMITS: Record<string, TimeLimit> = {
   awaitingCallback: { unit: 'workdays', value: 3 },
 };
 
+/** A county's rule: state × category × priority → limit; null category or priority matches any. */
+export interface LimitPolicy {
+  state: string;
+  category: string | null;
+  priority: string | null;
+  limit: TimeLimit;
+  warningRatio: number;
+}
+
+/** DESIGN.md's defaults, plus the longer joint limits some categories need (by category: 15 / 30). */
+export const DEFAULT_POLICIES: LimitPolicy[] = [
+  ...Object.entries(DEFAULT_LIMITS).map(([state, limit]) => ({
+    state, category: null, priority: null, limit, warningRatio: DEFAULT_WARNING_RATIO,
+  })),
+  { state: 'joint.inProgress', category: 'infrastructure', priority: null, limit: { unit: 'workdays', value: 15 }, warningRatio: DEFAULT_WARNING_RATIO },
+  { state: 'joint.inProgress', category: 'land', priority: null, limit: { unit: 'workdays', value: 30 }, warningRatio: DEFAULT_WARNING_RATIO },
+];
+
+/** The most specific policy for a state: category and priority beat category beats priority beats neither. */
+export function resolveLimit(
+  policies: readonly LimitPolicy[],
+  state: string,
+  category: string,
+  priority: string,
+): LimitPolicy | undefined {
+  let best: LimitPolicy | undefined;
+  let bestScore = -1;
+  for (const p of policies) {
+    if (p.state !== state) continue;
+    if (p.category !== null && p.category !== category) continue;
+    if (p.priority !== null && p.priority !== priority) continue;
+    const score = (p.category !== null ? 2 : 0) + (p.priority !== null ? 1 : 0);
+    if (score > bestScore) {
+      best = p;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 /** Fresh deadline after climbing to a level (red card 红牌). */
 export const ESCALATION_LIMITS: Record<Exclude<Level, 'village'>, TimeLimit> = {
   town: { unit: 'workdays', value: 2 },

@@ -31,6 +31,9 @@ export type TicketEvent = WithActor<
   | { type: 'MERGE'; into: string }
   | { type: 'REJECT'; reason: string }
   | { type: 'SUPERVISE'; note: string }
+  // Waiting on the resident stops the clock; the time already used is kept.
+  | { type: 'PAUSE'; reason: string }
+  | { type: 'RESUME'; note?: string }
   // Timer events name the clock they belong to, so a stale job cannot act on a later clock.
   | { type: 'DEADLINE_WARNING'; clock: number; level: Level }
   | { type: 'DEADLINE_PASSED'; clock: number; level: Level }
@@ -63,6 +66,8 @@ export const SAMPLE_EVENTS: { [K in TicketEventType]: Extract<TicketEvent, { typ
   MERGE: { type: 'MERGE', into: 'x', actor: sampleActor },
   REJECT: { type: 'REJECT', reason: 'x', actor: sampleActor },
   SUPERVISE: { type: 'SUPERVISE', note: 'x', actor: sampleActor },
+  PAUSE: { type: 'PAUSE', reason: 'x', actor: sampleActor },
+  RESUME: { type: 'RESUME', actor: sampleActor },
   DEADLINE_WARNING: { type: 'DEADLINE_WARNING', clock: 0, level: 'village', actor: sampleActor },
   DEADLINE_PASSED: { type: 'DEADLINE_PASSED', clock: 0, level: 'village', actor: sampleActor },
 };

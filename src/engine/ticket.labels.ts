@@ -40,6 +40,8 @@ export const EVENT_LABELS: Record<TicketEventType, Label> = {
   MERGE: { zh: '合并', en: 'Merge' },
   REJECT: { zh: '不予受理', en: 'Reject' },
   SUPERVISE: { zh: '督办', en: 'Supervise' },
+  PAUSE: { zh: '暂停计时（等待群众）', en: 'Pause the clock (waiting on the resident)' },
+  RESUME: { zh: '恢复计时', en: 'Resume the clock' },
   DEADLINE_WARNING: { zh: '黄牌预警', en: 'Deadline warning' },
   DEADLINE_PASSED: { zh: '红牌升级', en: 'Deadline passed: escalated' },
 };

@@ -27,6 +27,8 @@ export interface TicketContext {
   extendedUntil: string | null;
   mergedInto: string | null;
   closeReason: string | null;
+  /** The clock is stopped while the ticket waits on the resident. */
+  paused: boolean;
 }
 
 export interface TicketInput {
@@ -46,6 +48,10 @@ export type EffectParams = {
   extendDeadline: Record<string, never>;
   notify: { audience: Audience; topic: string };
   addToAgenda: Record<string, never>;
+  /** Stop the clock: the service records when. */
+  pauseClock: Record<string, never>;
+  /** Restart it: the deadline moves by the time spent paused. */
+  resumeClock: Record<string, never>;
 };
 export type EffectName = keyof EffectParams;
 
@@ -90,6 +96,8 @@ export const ticketMachine = setup({
       return context.pendingExtension === null && nonEmpty(e.reason) && !Number.isNaN(Date.parse(e.until));
     },
     hasPendingExtension: ({ context }) => context.pendingExtension !== null,
+    canPause: ({ event, context }) => !context.paused && nonEmpty((event as Ev<'PAUSE'>).reason),
+    isPaused: ({ context }) => context.paused,
     feedbackValid: ({ event }) => typeof (event as Ev<'FEEDBACK_GIVEN'>).confirmedByHousehold === 'boolean',
     satisfied: ({ event }) => {
       const r = (event as Ev<'CALLBACK'>).rating;
@@ -99,15 +107,15 @@ export const ticketMachine = setup({
       (event as Ev<'CALLBACK'>).rating === 'dissatisfied' && context.lastHandling === params.state,
     warningDue: ({ event, context }) => {
       const e = event as Ev<'DEADLINE_WARNING'>;
-      return e.clock === context.clock && e.level === context.level && !context.warned;
+      return e.clock === context.clock && e.level === context.level && !context.warned && !context.paused;
     },
     escalatable: ({ event, context }) => {
       const e = event as Ev<'DEADLINE_PASSED'>;
-      return e.clock === context.clock && e.level === context.level && context.level !== 'county';
+      return e.clock === context.clock && e.level === context.level && context.level !== 'county' && !context.paused;
     },
     agendaDue: ({ event, context }) => {
       const e = event as Ev<'DEADLINE_PASSED'>;
-      return e.clock === context.clock && context.level === 'county' && e.level === 'county' && !context.onAgenda;
+      return e.clock === context.clock && context.level === 'county' && e.level === 'county' && !context.onAgenda && !context.paused;
     },
   },
   actions: {
@@ -118,12 +126,15 @@ export const ticketMachine = setup({
     extendDeadline: () => {},
     notify: (_, _params: EffectParams['notify']) => {},
     addToAgenda: () => {},
+    pauseClock: () => {},
+    resumeClock: () => {},
     startClock: assign({
       clock: ({ context }) => context.clock + 1,
       warned: false,
       overdue: false,
-      // A new state is a new clock: it can go overdue and onto the agenda again.
+      // A new state is a new clock: it can go overdue and onto the agenda again, and it runs.
       onAgenda: false,
+      paused: false,
       pendingExtension: null,
       extendedUntil: null,
     }),
@@ -171,6 +182,7 @@ export const ticketMachine = setup({
     extendedUntil: null,
     mergedInto: null,
     closeReason: null,
+    paused: false,
   }),
   // Supervision is orthogonal to handling: these apply in every open state.
   on: {
@@ -206,6 +218,9 @@ export const ticketMachine = setup({
         ],
       },
     ],
+    PAUSE: { guard: 'canPause', actions: [assign({ paused: true }), 'pauseClock'] },
+    // Resuming starts a new clock number, so timers set before the pause are stale.
+    RESUME: { guard: 'isPaused', actions: [assign({ paused: false, clock: ({ context }) => context.clock + 1 }), 'resumeClock'] },
     WITHDRAW: { target: '.withdrawn', actions: assign({ closeReason: ({ event }) => event.reason ?? null }) },
     MERGE: {
       guard: 'hasMergeTarget',

@@ -21,6 +21,17 @@ export class WorkCalendar {
     this.years = new Set(data.years);
   }
 
+  /** This calendar with a county's own days on top: its closures, make-up days and loaded years. */
+  withOverrides(days: ReadonlyArray<{ day: string; kind: 'holiday' | 'workday' }>, years: Iterable<number>): WorkCalendar {
+    const holidays = new Set(this.holidays);
+    const workdays = new Set(this.workdays);
+    for (const { day, kind } of days) {
+      (kind === 'holiday' ? holidays : workdays).add(day);
+      (kind === 'holiday' ? workdays : holidays).delete(day);
+    }
+    return new WorkCalendar({ holidays, workdays, years: new Set([...this.years, ...years]) });
+  }
+
   covers(year: number): boolean {
     return this.years.has(year);
   }

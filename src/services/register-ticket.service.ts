@@ -84,16 +84,19 @@ export async function registerTicket(ctx: ServiceContext, req: RegisterRequest):
       const { snapshot, effects } = startTicket({ mode: input.mode, leadUnitId: input.leadUnitId, coUnitIds: input.coUnitIds });
       const state = stateName(snapshot);
       const number = await nextTicketNumber(trx, actor.countyId, yearInChina(now));
+      const category = input.category;
+      const priority = input.priority ?? 'normal';
       const plan = planEffects({
-        ticket: { id, countyId: actor.countyId, number, unitId: unit.id },
+        ticket: { id, countyId: actor.countyId, number, unitId: unit.id, category, priority },
         state,
         snapshot,
         version: 1,
         effects,
-        current: { dueAt: null, warnAt: null },
+        current: { dueAt: null, warnAt: null, pausedAt: null, uncovered: false },
         now,
-        calendar: ctx.calendar,
+        settings: await ctx.settings.get(trx, actor.countyId),
       });
+      if (plan.uncovered) ctx.log?.warn({ ticketId: id, dueAt: plan.dueAt }, 'deadline computed on plain weekdays: no calendar data for its year');
       const c = snapshot.context;
       const row = await insertTicket(trx, {
         id,
@@ -102,8 +105,8 @@ export async function registerTicket(ctx: ServiceContext, req: RegisterRequest):
         unit_id: unit.id,
         unit_path: unit.path,
         household_id: household?.id ?? null,
-        category: input.category,
-        priority: input.priority ?? 'normal',
+        category,
+        priority,
         description: input.description,
         source: input.source ?? 'visit',
         mode: c.mode,
@@ -113,8 +116,11 @@ export async function registerTicket(ctx: ServiceContext, req: RegisterRequest):
         level: c.level,
         warned: c.warned,
         overdue: c.overdue,
+        clock: c.clock,
+        entered_at: now,
         due_at: plan.dueAt,
         warn_at: plan.warnAt,
+        due_uncovered: plan.uncovered,
         lead_unit_id: c.leadUnitId,
         co_unit_ids: c.coUnitIds,
         reopen_count: 0,

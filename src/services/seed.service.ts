@@ -3,6 +3,8 @@ import type { UnitKind } from '../store/database.js';
 import type { Executor } from '../store/db.js';
 import { pathLabel, uuidv7 } from '../store/uuidv7.js';
 import { hashPassword } from './password.service.js';
+import { DEFAULT_POLICIES, ESCALATION_LIMITS } from '../engine/deadline.policy.js';
+import { insertEscalationSteps, insertPolicies } from '../store/county-settings.repository.js';
 
 export const DEMO_ACCOUNTS = [
   { username: 'cadre', password: 'demo-cadre', roles: ['cadre'], name: '王包联（包联干部）', unit: 'group-1-1-1' },
@@ -45,6 +47,9 @@ export async function seedDemoCounty(ex: Executor, options: { name?: string; use
   };
 
   await add('county', 'county', options.name ?? '示范县');
+  // Every county starts on DESIGN.md's time limits; the county edits its own rows later.
+  await insertPolicies(ex, countyId, DEFAULT_POLICIES);
+  await insertEscalationSteps(ex, countyId, ESCALATION_LIMITS);
   for (const [code, name] of [['dept-water', '县水务局'], ['dept-transport', '县交通运输局'], ['dept-civil', '县民政局']] as const) {
     await add(code, 'department', name, 'county');
   }

@@ -74,16 +74,23 @@ export async function transitionTicket(ctx: ServiceContext, req: TransitionReque
     const next = decision.snapshot;
     const state = stateName(next);
     const version = ticket.version + 1;
+    const settings = await ctx.settings.get(trx, req.countyId);
     const plan = planEffects({
-      ticket: { id: ticket.id, countyId: ticket.county_id, number: ticket.number, unitId: ticket.unit_id },
+      ticket: {
+        id: ticket.id, countyId: ticket.county_id, number: ticket.number, unitId: ticket.unit_id,
+        category: ticket.category, priority: ticket.priority,
+      },
       state,
       snapshot: next,
       version,
       effects: decision.effects,
-      current: { dueAt: ticket.due_at, warnAt: ticket.warn_at },
+      current: { dueAt: ticket.due_at, warnAt: ticket.warn_at, pausedAt: ticket.paused_at, uncovered: ticket.due_uncovered },
       now,
-      calendar: ctx.calendar,
+      settings,
     });
+    if (plan.uncovered && !ticket.due_uncovered) {
+      ctx.log?.warn({ ticketId: ticket.id, dueAt: plan.dueAt }, 'deadline computed on plain weekdays: no calendar data for its year');
+    }
     const c = next.context;
     const updated = await updateTicket(trx, ticket.id, ticket.version, {
       state,
@@ -92,8 +99,13 @@ export async function transitionTicket(ctx: ServiceContext, req: TransitionReque
       level: c.level,
       warned: c.warned,
       overdue: c.overdue,
+      clock: c.clock,
+      entered_at: state !== ticket.state || c.clock !== ticket.clock ? now : ticket.entered_at,
       due_at: plan.dueAt,
       warn_at: plan.warnAt,
+      paused_at: plan.pausedAt,
+      paused_ms: Number(ticket.paused_ms) + plan.pausedMsAdded,
+      due_uncovered: plan.uncovered,
       lead_unit_id: c.leadUnitId,
       co_unit_ids: c.coUnitIds,
       reopen_count: c.reopenCount,

@@ -70,6 +70,16 @@ export interface TicketsTable {
   lead_unit_id: string | null;
   co_unit_ids: string[];
   reopen_count: number;
+  /** Deadline clock of the snapshot, kept as a column for the reconcile sweep's job ids. */
+  clock: ColumnType<number, number | undefined, number>;
+  /** When the current state was entered. */
+  entered_at: Timestamp;
+  /** Set while the clock is paused (waiting on the resident). */
+  paused_at: Timestamp | null;
+  /** Total time spent paused, excluded from the whole-ticket clock. */
+  paused_ms: ColumnType<string, number | undefined, number>;
+  /** The deadline was computed on plain weekdays: its year has no calendar data. */
+  due_uncovered: ColumnType<boolean, boolean | undefined, boolean>;
   version: number;
   created_by: string;
   created_at: Timestamp;
@@ -116,7 +126,48 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+export type LimitUnit = 'hours' | 'workdays' | 'sameDay';
+
+export interface TimeLimitPoliciesTable {
+  id: Generated<string>;
+  county_id: string;
+  state: string;
+  category: string | null;
+  priority: string | null;
+  unit: LimitUnit;
+  /** numeric: pg returns it as a string. */
+  value: ColumnType<string | null, number | null, number | null>;
+  warning_ratio: ColumnType<string, number | undefined, number>;
+  updated_at: CreatedAt;
+}
+
+export interface EscalationStepsTable {
+  county_id: string;
+  level: 'town' | 'county';
+  unit: 'hours' | 'workdays';
+  value: ColumnType<string, number, number>;
+}
+
+export interface CalendarDaysTable {
+  county_id: string;
+  /** date: read back as YYYY-MM-DD (see db.ts type parser). */
+  day: string;
+  kind: 'holiday' | 'workday';
+  note: string | null;
+}
+
+export interface CalendarYearsTable {
+  county_id: string;
+  year: number;
+  source: string;
+  loaded_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
+  time_limit_policies: TimeLimitPoliciesTable;
+  escalation_steps: EscalationStepsTable;
+  calendar_days: CalendarDaysTable;
+  calendar_years: CalendarYearsTable;
   units: UnitsTable;
   staff: StaffTable;
   households: HouseholdsTable;

@@ -6,6 +6,9 @@ import type { Database } from './database.js';
 export type Db = Kysely<Database>;
 export type Executor = Kysely<Database> | Transaction<Database>;
 
+// A calendar day is a day, not a UTC instant: keep pg's `date` as the YYYY-MM-DD text it sends.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+
 // bigint ids (ticket_events, outbox) stay strings; counts are parsed where they are read.
 export function createDb(connectionString: string, options: { max?: number } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 20 });

@@ -57,13 +57,13 @@ t.test('proxy errand: triaged from registered, 24 h limit, closed', async (t) =>
 t.test('joint case: reported up, returned, re-dispatched, accepted, resolved by the department, closed', async (t) => {
   const h = await buildTestApp(t.teardown);
   const { units } = h.county;
-  const ticket = await register(h, 'cadre', { householdId: h.county.households[2], category: 'infrastructure', description: '水渠渗漏', mode: 'onSite' });
+  const ticket = await register(h, 'cadre', { householdId: h.county.households[2], category: 'irrigation', description: '水渠渗漏', mode: 'onSite' });
   const up = await send(h, 'cadre', ticket.id, { type: 'REPORT_UP', leadUnitId: units['dept-transport'], note: '需县直部门' });
   t.equal(up.state, 'joint.dispatched');
   t.equal(up.leadUnitId, units['dept-transport']);
   const returned = await send(h, 'water', ticket.id, { type: 'RETURN', reason: '非本部门职责' });
   t.equal(returned.state, 'joint.returned');
-  t.same(returned.allowedEvents, ['DISPATCH', 'WITHDRAW', 'MERGE', 'REJECT', 'SUPERVISE']);
+  t.same(returned.allowedEvents, ['DISPATCH', 'WITHDRAW', 'MERGE', 'REJECT', 'SUPERVISE', 'PAUSE']);
   const again = await send(h, 'dispatcher', ticket.id, {
     type: 'DISPATCH', leadUnitId: units['dept-water'], coUnitIds: [units['dept-civil']],
   });

@@ -99,7 +99,7 @@ t.test('bad input gets a 4xx with a code and writes nothing', async (t) => {
     t.type(res.json().message, 'string', `${c.name}: message`);
   }
   const notAllowed = await h.app.inject({ method: 'POST', url: `/v1/tickets/${ok.id}/events`, headers, payload: { type: 'ACCEPT' } });
-  t.same(notAllowed.json().allowed, ['TRIAGE', 'DISPATCH', 'WITHDRAW', 'MERGE', 'REJECT', 'SUPERVISE'], 'the refusal lists what is allowed');
+  t.same(notAllowed.json().allowed, ['TRIAGE', 'DISPATCH', 'WITHDRAW', 'MERGE', 'REJECT', 'SUPERVISE', 'PAUSE'], 'the refusal lists what is allowed');
   t.same(await writeCounts(h.db), before, 'nothing was written by any refused request');
 });
 

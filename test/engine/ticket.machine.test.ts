@@ -20,7 +20,7 @@ const SAME = 'SAME';
 type Spec = Partial<Record<TicketEventType, string>>;
 
 const OPEN: Spec = {
-  WITHDRAW: 'withdrawn', MERGE: 'merged', SUPERVISE: SAME, DEADLINE_WARNING: SAME, DEADLINE_PASSED: SAME,
+  WITHDRAW: 'withdrawn', MERGE: 'merged', SUPERVISE: SAME, DEADLINE_WARNING: SAME, DEADLINE_PASSED: SAME, PAUSE: SAME,
 };
 const HANDLING: Spec = {
   RESOLVE: 'awaitingFeedback', REPORT_UP: 'joint.dispatched', REJECT: 'rejected', REQUEST_EXTENSION: SAME, ...OPEN,
@@ -208,6 +208,7 @@ const BLANK_VARIANTS: Array<{ name: string; event: TicketEvent }> = [
     { name: `SUPERVISE note ${JSON.stringify(blank)}`, event: ev('SUPERVISE', { note: blank }) },
     { name: `MERGE into ${JSON.stringify(blank)}`, event: ev('MERGE', { into: blank }) },
     { name: `REQUEST_EXTENSION reason ${JSON.stringify(blank)}`, event: ev('REQUEST_EXTENSION', { reason: blank }) },
+    { name: `PAUSE reason ${JSON.stringify(blank)}`, event: ev('PAUSE', { reason: blank }) },
   ]),
   { name: 'TRIAGE joint without leadUnitId', event: ev('TRIAGE', { mode: 'joint' }) },
   { name: 'REQUEST_EXTENSION until "next week"', event: ev('REQUEST_EXTENSION', { until: 'next week' }) },
@@ -331,6 +332,26 @@ t.test('escalation: DEADLINE_PASSED (红牌) climbs village → town → county,
     { type: 'notify', params: { audience: 'countySupervision', topic: 'escalated' } },
     { type: 'notify', params: { audience: 'departments', topic: 'escalated' } },
   ]);
+});
+
+t.test('pause: the clock stops while waiting on the resident; resume starts a new clock', async (t) => {
+  const start = startTicket({ mode: 'proxy' }).snapshot;
+  const warning = sample('DEADLINE_WARNING', start);
+  const passedEvent = sample('DEADLINE_PASSED', start);
+  const paused = step(start, ev('PAUSE', { reason: '等待群众补交材料' }));
+  t.equal(stateName(paused.snapshot), 'proxy');
+  t.same(paused.effects, [{ type: 'pauseClock', params: {} }]);
+  t.match(decide(paused.snapshot, warning), { ok: false }, 'no yellow card while paused');
+  t.match(decide(paused.snapshot, passedEvent), { ok: false }, 'no red card while paused');
+  t.match(decide(paused.snapshot, ev('PAUSE', { reason: 'again' })), { ok: false, reason: 'event_not_allowed' }, 'one pause at a time');
+  t.ok(allowedEvents(paused.snapshot).includes('RESUME'));
+  const resumed = step(paused.snapshot, ev('RESUME'));
+  t.same(resumed.effects, [{ type: 'resumeClock', params: {} }]);
+  t.equal(resumed.snapshot.context.clock, start.context.clock + 1, 'a new clock number');
+  t.match(decide(resumed.snapshot, passedEvent), { ok: false }, 'timers of the old clock are stale');
+  t.ok(decide(resumed.snapshot, sample('DEADLINE_PASSED', resumed.snapshot)).ok, 'the new clock can escalate');
+  const moved = step(paused.snapshot, ev('RESOLVE'));
+  t.equal(moved.snapshot.context.paused, false, 'entering a new state runs its clock');
 });
 
 t.test('intake: mode joint without a lead department stays registered for triage', async (t) => {

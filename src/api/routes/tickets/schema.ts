@@ -93,6 +93,8 @@ const eventBranches = [
   event('MERGE', { into: Uuid }),
   event('REJECT', { reason: Text(2000) }),
   event('SUPERVISE', { note: Text(2000) }),
+  event('PAUSE', { reason: Text(2000) }),
+  event('RESUME', note),
   // Listed so that they are refused by name (worker_only_event) rather than as unknown input.
   Type.Object({ type: Type.Literal('DEADLINE_WARNING') }, { additionalProperties: true }),
   Type.Object({ type: Type.Literal('DEADLINE_PASSED') }, { additionalProperties: true }),
