@@ -1,59 +1,13 @@
 // The ticket lifecycle (DESIGN.md §3) as an XState machine, used only through pure transitions.
 import { assign, enqueueActions, setup } from 'xstate';
 import type { Level, Mode, TicketEvent } from './ticket.events.js';
+import { handlingEvents, extensionEvents } from './ticket.transitions.js';
+import type { Audience, EffectParams, HandlingState, TicketContext, TicketInput } from './ticket.context.js';
 
 /** Bump when a change makes stored snapshots unreadable by this machine. */
 export const MACHINE_VERSION = 1;
 
-export type HandlingState = 'onSite' | 'proxy' | 'joint.inProgress';
-
-export interface TicketContext {
-  mode: Mode | null;
-  leadUnitId: string | null;
-  coUnitIds: string[];
-  level: Level;
-  warned: boolean;
-  overdue: boolean;
-  onAgenda: boolean;
-  /**
-   * Deadline clock number, bumped on every state entry and every approved extension. Timer jobs
-   * name the clock and level they were set for, so a job left over from an earlier clock is refused.
-   */
-  clock: number;
-  lastHandling: HandlingState | null;
-  reopenCount: number;
-  pendingExtension: { until: string; reason: string } | null;
-  /** Set on APPROVE_EXTENSION; the service moves the deadline to it. */
-  extendedUntil: string | null;
-  mergedInto: string | null;
-  closeReason: string | null;
-  /** The clock is stopped while the ticket waits on the resident. */
-  paused: boolean;
-}
-
-export interface TicketInput {
-  mode?: Mode;
-  leadUnitId?: string;
-  coUnitIds?: string[];
-}
-
-export type Audience = 'handler' | 'dispatcher' | 'townSupervision' | 'countySupervision' | 'departments' | 'cadre';
-
-/** The effects the service turns into outbox rows; nothing here performs I/O. */
-export type EffectParams = {
-  scheduleDeadline: Record<string, never>;
-  scheduleEscalation: { level: Level };
-  clearDeadline: Record<string, never>;
-  /** The new deadline is the snapshot's `extendedUntil`. */
-  extendDeadline: Record<string, never>;
-  notify: { audience: Audience; topic: string };
-  addToAgenda: Record<string, never>;
-  /** Stop the clock: the service records when. */
-  pauseClock: Record<string, never>;
-  /** Restart it: the deadline moves by the time spent paused. */
-  resumeClock: Record<string, never>;
-};
-export type EffectName = keyof EffectParams;
+export type { Audience, EffectName, EffectParams, HandlingState, TicketContext, TicketInput } from './ticket.context.js';
 
 const nextLevel = (level: Level): Level => (level === 'village' ? 'town' : 'county');
 const escalationAudience = (level: Level): Audience => (level === 'town' ? 'townSupervision' : 'countySupervision');
@@ -103,8 +57,8 @@ export const ticketMachine = setup({
       const r = (event as Ev<'CALLBACK'>).rating;
       return r === 'satisfied' || r === 'basically_satisfied';
     },
-    dissatisfiedBackTo: ({ event, context }, params: { state: HandlingState }) =>
-      (event as Ev<'CALLBACK'>).rating === 'dissatisfied' && context.lastHandling === params.state,
+    dissatisfied: ({ event }) => (event as Ev<'CALLBACK'>).rating === 'dissatisfied',
+    lastHandlingIs: ({ context }, params: { state: HandlingState }) => context.lastHandling === params.state,
     warningDue: ({ event, context }) => {
       const e = event as Ev<'DEADLINE_WARNING'>;
       return e.clock === context.clock && e.level === context.level && !context.warned && !context.paused;
@@ -294,36 +248,8 @@ export const ticketMachine = setup({
         CALLBACK: [
           { guard: 'satisfied', target: 'closed' },
           {
-            guard: { type: 'dissatisfiedBackTo', params: { state: 'onSite' } },
-            target: 'onSite',
-            actions: [
-              enqueueActions(({ context, enqueue }) => {
-                // The second dissatisfied callback climbs a level: that level's office must hear of it.
-                if (context.reopenCount >= 1 && context.level !== 'county') {
-                  enqueue({ type: 'notify', params: { audience: escalationAudience(nextLevel(context.level)), topic: 'reopenedTwice' } });
-                }
-              }),
-              'reopen',
-              { type: 'notify', params: { audience: 'handler', topic: 'reopened' } },
-            ],
-          },
-          {
-            guard: { type: 'dissatisfiedBackTo', params: { state: 'proxy' } },
-            target: 'proxy',
-            actions: [
-              enqueueActions(({ context, enqueue }) => {
-                // The second dissatisfied callback climbs a level: that level's office must hear of it.
-                if (context.reopenCount >= 1 && context.level !== 'county') {
-                  enqueue({ type: 'notify', params: { audience: escalationAudience(nextLevel(context.level)), topic: 'reopenedTwice' } });
-                }
-              }),
-              'reopen',
-              { type: 'notify', params: { audience: 'handler', topic: 'reopened' } },
-            ],
-          },
-          {
-            guard: { type: 'dissatisfiedBackTo', params: { state: 'joint.inProgress' } },
-            target: 'joint.inProgress',
+            guard: 'dissatisfied',
+            target: 'reopening',
             actions: [
               enqueueActions(({ context, enqueue }) => {
                 // The second dissatisfied callback climbs a level: that level's office must hear of it.
@@ -338,45 +264,17 @@ export const ticketMachine = setup({
         ],
       },
     },
+    // 重办: transient, back to whichever handling state the ticket was last in.
+    reopening: {
+      always: [
+        { guard: { type: 'lastHandlingIs', params: { state: 'onSite' } }, target: 'onSite' },
+        { guard: { type: 'lastHandlingIs', params: { state: 'proxy' } }, target: 'proxy' },
+        { target: 'joint.inProgress' },
+      ],
+    },
     closed: { type: 'final', entry: 'clearDeadline' },
     withdrawn: { type: 'final', entry: 'clearDeadline' },
     merged: { type: 'final', entry: 'clearDeadline' },
     rejected: { type: 'final', entry: ['clearDeadline', assign({ closeReason: ({ event }) => (event as Ev<'REJECT'>).reason })] },
   },
 });
-
-function extensionEvents() {
-  return {
-    REQUEST_EXTENSION: {
-      guard: 'validExtension' as const,
-      actions: [
-        'recordExtensionRequest' as const,
-        { type: 'notify' as const, params: { audience: 'townSupervision' as const, topic: 'extensionRequested' } },
-      ],
-    },
-    APPROVE_EXTENSION: {
-      guard: 'hasPendingExtension' as const,
-      actions: [
-        'approveExtension' as const,
-        'extendDeadline' as const,
-        { type: 'notify' as const, params: { audience: 'handler' as const, topic: 'extensionApproved' } },
-      ],
-    },
-    DENY_EXTENSION: {
-      guard: 'hasPendingExtension' as const,
-      actions: [
-        'clearPendingExtension' as const,
-        { type: 'notify' as const, params: { audience: 'handler' as const, topic: 'extensionDenied' } },
-      ],
-    },
-  };
-}
-
-function handlingEvents() {
-  return {
-    RESOLVE: { guard: 'hasSummary' as const, target: '#ticket.awaitingFeedback' },
-    REPORT_UP: { guard: 'hasLeadUnit' as const, target: '#ticket.joint.dispatched', actions: 'recordUnits' as const },
-    REJECT: { guard: 'hasReason' as const, target: '#ticket.rejected' },
-    ...extensionEvents(),
-  };
-}

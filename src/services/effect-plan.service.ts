@@ -105,6 +105,7 @@ export function planEffects(p: PlanInput): Plan {
       case 'notify':
         outbox.push(row(p, 'notification', `notify-${ticket.id}-${p.version}-${index}`, now, {
           ticketId: ticket.id,
+          countyId: ticket.countyId,
           number: ticket.number,
           audience: effect.params.audience,
           topic: effect.params.topic,

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Executor } from './db.js';
 import type { NewTicket, Ticket, TicketsTable } from './database.js';
 import type { Updateable } from 'kysely';
+import { ticketScopeSql, type TicketGrant } from './jurisdiction.filter.js';
 
 /** Next human number for a county and year, e.g. `2026-000123`; gap-free because it commits with the ticket. */
 export async function nextTicketNumber(ex: Executor, countyId: string, year: number): Promise<string> {
@@ -51,6 +52,8 @@ export async function updateTicket(
 
 export interface TicketFilter {
   countyId: string;
+  /** The caller's jurisdiction (access.service): only tickets it covers are read. */
+  grants: TicketGrant[];
   states?: string[];
   mode?: string;
   level?: string;
@@ -66,7 +69,7 @@ export interface TicketFilter {
 }
 
 export async function listTickets(ex: Executor, f: TicketFilter): Promise<Ticket[]> {
-  let q = ex.selectFrom('tickets').selectAll().where('county_id', '=', f.countyId);
+  let q = ex.selectFrom('tickets').selectAll().where('county_id', '=', f.countyId).where(ticketScopeSql(f.countyId, f.grants));
   if (f.states?.length) q = q.where('state', 'in', f.states);
   if (f.mode !== undefined) q = q.where('mode', '=', f.mode);
   if (f.level !== undefined) q = q.where('level', '=', f.level);
@@ -77,4 +80,32 @@ export async function listTickets(ex: Executor, f: TicketFilter): Promise<Ticket
   if (f.createdTo !== undefined) q = q.where('created_at', '<', f.createdTo);
   if (f.beforeId !== undefined) q = q.where('id', '<', f.beforeId);
   return q.orderBy('id', 'desc').limit(f.limit).execute();
+}
+
+export interface TimerRow {
+  id: string;
+  county_id: string;
+  clock: number;
+  level: string;
+  warned: boolean;
+  warn_at: Date | null;
+  due_at: Date | null;
+}
+
+/**
+ * Open tickets with a running clock whose warning or deadline is at or before `until` (every pending
+ * timer when `until` is null), oldest deadline first, after the `afterId` keyset position.
+ */
+export async function findTimers(ex: Executor, until: Date | null, limit: number, afterId?: string): Promise<TimerRow[]> {
+  let q = ex
+    .selectFrom('tickets')
+    .select(['id', 'county_id', 'clock', 'level', 'warned', 'warn_at', 'due_at'])
+    .where('closed_at', 'is', null)
+    .where('paused_at', 'is', null)
+    .where('due_at', 'is not', null);
+  if (until !== null) {
+    q = q.where((eb) => eb.or([eb('due_at', '<=', until), eb.and([eb('warned', '=', false), eb('warn_at', '<=', until)])]));
+  }
+  if (afterId !== undefined) q = q.where('id', '>', afterId);
+  return q.orderBy('id').limit(limit).execute();
 }

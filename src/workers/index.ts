@@ -1,31 +1,64 @@
 // Starts the outbox relay and the queue workers; the returned function stops them after the jobs in hand.
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { ServiceContext } from '../services/context.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { deadlineProcessor } from './processors/deadline.processor.js';
 import { logNotifier, notificationProcessor, type Notifier } from './processors/notification.processor.js';
-import { QUEUE, type QueueSettings } from './queues.js';
+import { reconcileProcessor } from './processors/reconcile.processor.js';
+import { QUEUE, type DeadlineJob, type QueueSettings } from './queues.js';
+import { registerWorkerMetrics } from './worker.metrics.js';
 
 export interface WorkerOptions {
   services: ServiceContext;
   queues: QueueSettings;
   log: Logger;
+  /** Where notifications go (default: the log); see createNotifier in ./notifiers. */
   notifier?: Notifier;
+  /** Registry for the worker metrics: the API's when one process runs both; a private one when absent. */
+  metrics?: Registry;
   relayIntervalMs?: number;
+  /** How often the reconcile sweep runs (default 30 s). */
+  sweepEveryMs?: number;
+  /** How long a job's lock lasts; a worker killed mid-job has its jobs retried after this (default 30 s). */
+  lockDurationMs?: number;
 }
 
 export function startWorkers(opts: WorkerOptions): () => Promise<void> {
   const { services, queues, log } = opts;
   const common = { connection: queues.connection, prefix: queues.prefix };
-  const workers = [
-    new Worker(QUEUE.deadlines, deadlineProcessor(services, log), { ...common, concurrency: 8 }),
-    new Worker(QUEUE.notifications, notificationProcessor(opts.notifier ?? logNotifier(log)), { ...common, concurrency: 8 }),
+  const locking = opts.lockDurationMs ? { lockDuration: opts.lockDurationMs, stalledInterval: opts.lockDurationMs } : {};
+  const metrics = registerWorkerMetrics(opts.metrics ?? new Registry(), queues, log);
+  const notifier = opts.notifier ?? logNotifier(log);
+  const workers: Worker[] = [
+    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, concurrency: 8 }),
+    new Worker(QUEUE.notifications, notificationProcessor({ services, notifier, log, metrics }), { ...common, concurrency: 8 }),
   ];
   for (const w of workers) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
   const stopRelay = new OutboxRelay(services.db, queues, services.now).start(log, opts.relayIntervalMs);
+
+  // The reconcile sweep runs as a BullMQ job scheduler, so one worker of many runs each tick.
+  const sweepEveryMs = opts.sweepEveryMs ?? 30_000;
+  const redis = new Redis(queues.connection);
+  const deadlines = new Queue<DeadlineJob>(QUEUE.deadlines, common);
+  const maintenance = new Queue(QUEUE.maintenance, common);
+  const sentinelKey = `${queues.prefix}:timers-sentinel`;
+  workers.push(new Worker(QUEUE.maintenance, reconcileProcessor(services, deadlines, redis, sentinelKey, log), { ...common, concurrency: 1 }));
+  // Upserted again every interval: a wiped Redis loses the scheduler with everything else.
+  const schedule = () =>
+    maintenance.upsertJobScheduler('reconcile-sweep', { every: sweepEveryMs }, { name: 'sweep' }).catch((err: unknown) => {
+      log.error({ err }, 'could not schedule the reconcile sweep');
+    });
+  void schedule();
+  const rescheduler = setInterval(() => void schedule(), sweepEveryMs);
+
   return async () => {
+    clearInterval(rescheduler);
     await stopRelay();
     await Promise.all(workers.map((w) => w.close()));
+    await Promise.all([deadlines.close(), maintenance.close(), metrics.close()]);
+    redis.disconnect();
   };
 }

@@ -1,9 +1,9 @@
 // Moves committed outbox rows into BullMQ jobs (delayed until their run time), with the row's job id.
-import { Queue } from 'bullmq';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { claimPending, markRelayed, type OutboxRow } from '../store/outbox.repository.js';
-import { QUEUE, type QueueSettings } from './queues.js';
+import { DEFAULT_NOTIFY_RETRY, DEFAULT_RETRY, QUEUE, type QueueSettings } from './queues.js';
 
 const queueFor: Record<OutboxRow['topic'], string> = {
   deadline: QUEUE.deadlines,
@@ -29,6 +29,12 @@ export class OutboxRelay {
     return q;
   }
 
+  /** Notifications retry as configured (NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS); other jobs as before. */
+  private retryFor(name: string): Pick<JobsOptions, 'attempts' | 'backoff'> {
+    const r = name === QUEUE.notifications ? (this.settings.notifyRetry ?? DEFAULT_NOTIFY_RETRY) : DEFAULT_RETRY;
+    return { attempts: r.attempts, backoff: { type: 'exponential', delay: r.backoffMs } };
+  }
+
   /**
    * Relays one batch. Jobs are added before the rows are marked; if the commit then fails the rows
    * are sent again under the same job ids, which BullMQ ignores while the first job exists.
@@ -48,8 +54,7 @@ export class OutboxRelay {
             opts: {
               jobId: row.job_id,
               delay: Math.max(0, row.run_at.getTime() - now),
-              attempts: 5,
-              backoff: { type: 'exponential', delay: 1000 },
+              ...this.retryFor(name),
               removeOnComplete: 1000,
               removeOnFail: 5000,
             },

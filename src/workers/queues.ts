@@ -4,6 +4,7 @@ import type { RedisOptions } from 'bullmq';
 export const QUEUE = {
   deadlines: 'deadlines',
   notifications: 'notifications',
+  maintenance: 'maintenance',
 } as const;
 
 export interface DeadlineJob {
@@ -26,10 +27,22 @@ export interface NotificationJob {
   coUnitIds: string[];
 }
 
+/** Attempts and the first backoff delay (doubling after each failure) of a queue's jobs. */
+export interface RetrySettings {
+  attempts: number;
+  backoffMs: number;
+}
+
+export const DEFAULT_RETRY: RetrySettings = { attempts: 5, backoffMs: 1000 };
+/** Six tries over about five minutes: 10 s, 20 s, 40 s, 80 s, 160 s apart. */
+export const DEFAULT_NOTIFY_RETRY: RetrySettings = { attempts: 6, backoffMs: 10_000 };
+
 export interface QueueSettings {
   connection: RedisOptions;
   /** Key prefix; tests give each file its own so queues never meet. */
   prefix: string;
+  /** Retries of notification deliveries (NOTIFY_ATTEMPTS, NOTIFY_BACKOFF_MS); DEFAULT_NOTIFY_RETRY when absent. */
+  notifyRetry?: RetrySettings;
 }
 
 export function redisOptions(url: string): RedisOptions {

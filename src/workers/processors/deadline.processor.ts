@@ -4,14 +4,20 @@ import type { Logger } from 'pino';
 import { DomainError } from '../../services/errors.js';
 import { transitionTicket } from '../../services/transition-ticket.service.js';
 import type { ServiceContext } from '../../services/context.js';
+import { findTicket } from '../../store/tickets.repository.js';
 import type { DeadlineJob } from '../queues.js';
+import type { EscalatedTo, WorkerMetrics } from '../worker.metrics.js';
 
 export type DeadlineOutcome = 'applied' | 'stale';
 
+const escalatedTo: Record<DeadlineJob['level'], EscalatedTo> = { village: 'town', town: 'county', county: 'agenda' };
+
 export const deadlineProcessor =
-  (services: ServiceContext, log: Logger) =>
+  (services: ServiceContext, log: Logger, metrics?: Pick<WorkerMetrics, 'escalated'>) =>
   async (job: Job<DeadlineJob>): Promise<DeadlineOutcome> => {
     const { ticketId, countyId, kind, clock, level } = job.data;
+    // For the lateness metric: once the escalation applies, due_at holds the next level's deadline.
+    const dueAt = kind === 'passed' && metrics ? ((await findTicket(services.db, countyId, ticketId))?.due_at ?? null) : null;
     try {
       await transitionTicket(services, {
         countyId,
@@ -19,6 +25,7 @@ export const deadlineProcessor =
         event: { type: kind === 'warning' ? 'DEADLINE_WARNING' : 'DEADLINE_PASSED', clock, level },
         actor: { kind: 'system', name: 'deadline-worker' },
       });
+      if (kind === 'passed') metrics?.escalated(escalatedTo[level], dueAt ? (services.now().getTime() - dueAt.getTime()) / 1000 : null);
       return 'applied';
     } catch (err) {
       // The ticket moved on (or this clock already fired): the timer has nothing left to do.

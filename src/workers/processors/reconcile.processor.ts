@@ -1,0 +1,59 @@
+// The reconcile sweep: PostgreSQL is the source of truth, so every timer it says is due gets a job.
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { timersToReconcile } from '../../services/reconcile.service.js';
+import type { ServiceContext } from '../../services/context.js';
+import type { DeadlineJob } from '../queues.js';
+
+export interface SweepResult {
+  /** True when Redis had lost its data and every pending timer was rebuilt. */
+  rebuilt: boolean;
+  enqueued: number;
+  retried: number;
+  /** Ids of the jobs added or retried. */
+  jobIds: string[];
+}
+
+/**
+ * A sentinel key marks a Redis that holds our timers. When it is missing (a wiped or new Redis), the
+ * sweep re-adds every pending timer, future ones delayed; otherwise only the ones already due.
+ */
+export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJob>, redis: Redis, sentinelKey: string, log: Logger): Promise<SweepResult> {
+  const rebuilt = (await redis.exists(sentinelKey)) === 0;
+  const now = services.now().getTime();
+  let enqueued = 0;
+  let retried = 0;
+  const jobIds: string[] = [];
+  for await (const page of timersToReconcile(services, { all: rebuilt })) {
+    const existing = await Promise.all(page.map((s) => deadlines.getJob(s.jobId)));
+    const missing = page.filter((_, i) => existing[i] === undefined);
+    // A job that used up its attempts (say, PostgreSQL was down) would block its id for ever: retry it.
+    for (const job of existing) {
+      if (job && (await job.isFailed())) {
+        await job.retry('failed');
+        retried += 1;
+        if (job.id) jobIds.push(job.id);
+      }
+    }
+    if (missing.length > 0) {
+      await deadlines.addBulk(
+        missing.map((s) => ({
+          name: 'deadline',
+          data: s.data as DeadlineJob,
+          opts: { jobId: s.jobId, delay: Math.max(0, s.runAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+        })),
+      );
+      enqueued += missing.length;
+      jobIds.push(...missing.map((s) => s.jobId));
+    }
+  }
+  if (rebuilt) await redis.set(sentinelKey, new Date(now).toISOString());
+  if (rebuilt || enqueued > 0 || retried > 0) log.warn({ rebuilt, enqueued, retried }, 'reconcile sweep re-enqueued timers');
+  return { rebuilt, enqueued, retried, jobIds };
+}
+
+export const reconcileProcessor =
+  (services: ServiceContext, deadlines: Queue<DeadlineJob>, redis: Redis, sentinelKey: string, log: Logger) =>
+  async (_job: Job): Promise<SweepResult> =>
+    sweep(services, deadlines, redis, sentinelKey, log);
