@@ -1,5 +1,8 @@
 // Configuration from the environment, with the defaults the README's table lists.
-export interface Config {
+import { loadOperationsConfig, type OperationsConfig } from './operations.config.js';
+import { loadSecurityConfig, type SecurityConfig } from './security.config.js';
+
+export interface Config extends OperationsConfig, SecurityConfig {
   port: number;
   host: string;
   databaseUrl?: string;
@@ -10,6 +13,8 @@ export interface Config {
   seedDemo: boolean;
   logLevel: string;
   queuePrefix: string;
+  sweepEveryMs: number;
+  lockDurationMs: number;
   production: boolean;
 }
 
@@ -26,11 +31,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     jwtSecret,
-    tokenTtl: env.TOKEN_TTL ?? '8h',
+    // Short-lived: a refresh token (REFRESH_TTL) renews it, logout or a disabled account ends it.
+    tokenTtl: env.TOKEN_TTL ?? '15m',
     migrateOnStart: flag('MIGRATE_ON_START', !production),
     seedDemo: flag('SEED_DEMO', !production),
     logLevel: env.LOG_LEVEL ?? 'info',
     queuePrefix: env.QUEUE_PREFIX ?? 'tickets',
+    sweepEveryMs: Number(env.SWEEP_INTERVAL_MS ?? 30_000),
+    lockDurationMs: Number(env.WORKER_LOCK_MS ?? 30_000),
     production,
+    ...loadOperationsConfig(env, production),
+    ...loadSecurityConfig(env),
   };
 }

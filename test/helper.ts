@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { buildServer } from '../src/api/server.js';
+import type { AccessOptions } from '../src/api/app.js';
 import { createDb, type Db } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrator.js';
 import { seedDemoCounty, type DemoCounty } from '../src/services/seed.service.js';
@@ -59,25 +61,47 @@ export interface TestApp {
   county: DemoCounty;
   clock: TestClock;
   redis: Redis;
-  /** Bearer header for a demo account (see DEMO_ACCOUNTS). */
+  /** Bearer header for a demo account (see DEMO_ACCOUNTS); `b-cadre` is the cadre of a county seeded with prefix `b-`. */
   auth: (username: string) => Promise<{ authorization: string }>;
 }
 
-export async function buildTestApp(teardown: Teardown): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Access token lifetime; tests move the clock by days, so the default outlives any of them. */
+  tokenTtl?: string;
+  access?: AccessOptions;
+  /** Log lines go here (at `logLevel`, default info) instead of nowhere. */
+  logStream?: DestinationStream;
+  logLevel?: string;
+}
+
+const YEAR_MS = 365 * 86_400_000;
+
+export async function buildTestApp(teardown: Teardown, options: TestAppOptions = {}): Promise<TestApp> {
   const { db } = await createTestDatabase(teardown);
   const county = await seedDemoCounty(db);
   const clock = new TestClock();
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   teardown(() => redis.disconnect());
   const services: ServiceContext = createServiceContext(db, { now: clock.now });
-  const app = await buildServer({ services, redis, jwtSecret: 'test-secret-test-secret-test-secret' }, false);
+  const app = await buildServer(
+    {
+      services,
+      redis,
+      jwtSecret: 'test-secret-test-secret-test-secret',
+      tokenTtl: options.tokenTtl ?? '365d',
+      access: { refreshTtlMs: YEAR_MS, authRateLimit: 1000, ...options.access },
+    },
+    options.logStream ? { level: options.logLevel ?? 'info' } : false,
+    options.logStream,
+  );
   teardown(() => app.close());
   const tokens = new Map<string, string>();
   const { DEMO_ACCOUNTS } = await import('../src/services/seed.service.js');
   const auth = async (username: string) => {
     let token = tokens.get(username);
     if (!token) {
-      const acct = DEMO_ACCOUNTS.find((a) => a.username === username);
+      // `b-cadre` logs in as the cadre of the county seeded with usernamePrefix 'b-'.
+      const acct = DEMO_ACCOUNTS.find((a) => a.username === username) ?? DEMO_ACCOUNTS.find((a) => a.username === username.replace(/^[a-z0-9]+-/, ''));
       const res = await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password: acct?.password ?? '' } });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
       token = (res.json() as { token: string }).token;

@@ -2,15 +2,21 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { ServiceContext } from '../services/context.js';
 import errorsPlugin from './plugins/errors.plugin.js';
 import authPlugin from './plugins/auth.plugin.js';
+import securityPlugin from './plugins/security.plugin.js';
+import type { LoginPolicy } from '../services/auth.service.js';
 import metricsPlugin from './plugins/metrics.plugin.js';
 import docsPlugin from './plugins/docs.plugin.js';
+import queueBoardPlugin, { QUEUE_BOARD_PATH, type QueueBoardOptions } from './plugins/queue-board.plugin.js';
 import healthRoutes from './routes/health/index.js';
 import authRoutes from './routes/auth/index.js';
 import ticketRoutes from './routes/tickets/index.js';
 import directoryRoutes from './routes/directory/index.js';
+import calendarRoutes from './routes/calendar/index.js';
+import adminRoutes from './routes/admin/index.js';
 
 export interface AppOptions {
   services: ServiceContext;
@@ -18,6 +24,22 @@ export interface AppOptions {
   jwtSecret: string;
   /** Access token lifetime, e.g. '15m'. */
   tokenTtl?: string;
+  /** Sessions, login protection and browser access (docs/SECURITY.md); defaults suit tests and development. */
+  access?: AccessOptions;
+  /** The queues this API can see: the dashboard at /admin/queues mounts only with them (and when enabled). */
+  queues?: QueueBoardOptions;
+  /** Registry behind /metrics; pass one to share it with workers in the same process. */
+  metrics?: Registry;
+}
+
+export interface AccessOptions {
+  refreshTtlMs?: number;
+  /** Old JWT secrets still accepted while a rotation settles. */
+  previousJwtSecrets?: string[];
+  corsOrigins?: string[];
+  /** Login and token requests per minute per client address and username. */
+  authRateLimit?: number;
+  login?: LoginPolicy;
 }
 
 declare module 'fastify' {
@@ -38,13 +60,19 @@ const core = fp<AppOptions>(
 const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(core, opts);
   await fastify.register(errorsPlugin);
-  await fastify.register(metricsPlugin);
+  // Before any route: helmet and CORS hooks, and the rate limiter that routes opt into.
+  await fastify.register(securityPlugin, { corsOrigins: opts.access?.corsOrigins, authRateLimit: opts.access?.authRateLimit });
+  await fastify.register(metricsPlugin, { registry: opts.metrics });
   await fastify.register(docsPlugin);
-  await fastify.register(authPlugin, { secret: opts.jwtSecret, ttl: opts.tokenTtl ?? '8h' });
+  await fastify.register(authPlugin, { secret: opts.jwtSecret, ttl: opts.tokenTtl ?? '15m', previousSecrets: opts.access?.previousJwtSecrets });
   await fastify.register(healthRoutes);
-  await fastify.register(authRoutes, { prefix: '/v1' });
+  await fastify.register(authRoutes, { prefix: '/v1', refreshTtlMs: opts.access?.refreshTtlMs, login: opts.access?.login });
   await fastify.register(ticketRoutes, { prefix: '/v1' });
   await fastify.register(directoryRoutes, { prefix: '/v1' });
+  await fastify.register(calendarRoutes, { prefix: '/v1' });
+  await fastify.register(adminRoutes, { prefix: '/v1' });
+  // Issue 4: the role check goes in `queues.authorize` (see QueueBoardOptions).
+  if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });
 };
 
 export default app;

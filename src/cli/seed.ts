@@ -15,8 +15,9 @@ const db = createDb(infra.databaseUrl);
 try {
   await migrateToLatest(db);
   if (!(await isEmpty(db))) throw new Error('the database already holds units; the demo county goes only into an empty one');
-  const county = await seedDemoCounty(db);
-  log.info({ countyId: county.countyId, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`) }, 'demo county seeded');
+  // One transaction: a crash half-way must not leave a county that is never seeded again.
+  const county = await db.transaction().execute((trx) => seedDemoCounty(trx));
+  log.info({ countyId: county.countyId, accounts: DEMO_ACCOUNTS.map((a) => a.username) }, 'demo county seeded (passwords: see README)');
 } finally {
   await db.destroy();
   await infra.stop();

@@ -2,6 +2,7 @@
 import closeWithGrace from 'close-with-grace';
 import { Redis } from 'ioredis';
 import pino from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { loadConfig } from '../config.js';
 import { buildServer, REDACT_PATHS } from '../api/server.js';
 import { createServiceContext } from '../services/context.js';
@@ -9,7 +10,9 @@ import { createDb } from '../store/db.js';
 import { migrateToLatest } from '../store/migrator.js';
 import { isEmpty, seedDemoCounty, DEMO_ACCOUNTS } from '../services/seed.service.js';
 import { startWorkers } from '../workers/index.js';
-import { redisOptions } from '../workers/queues.js';
+import { redisOptions, type QueueSettings } from '../workers/queues.js';
+import { createNotifier } from '../workers/notifiers/index.js';
+import { startMetricsServer } from '../workers/metrics.server.js';
 import { provideInfra } from './infra.js';
 
 const args = new Set(process.argv.slice(2));
@@ -24,13 +27,53 @@ const services = createServiceContext(db, { log });
 
 if (config.migrateOnStart) log.info({ migrations: await migrateToLatest(db) }, 'migrated');
 if (config.seedDemo && !config.production && (await isEmpty(db))) {
-  const county = await seedDemoCounty(db);
-  log.info({ countyId: county.countyId, accounts: DEMO_ACCOUNTS.map((a) => `${a.username} / ${a.password}`) }, 'seeded the demo county');
+  // One transaction: a crash half-way must not leave a county that is never seeded again.
+  const county = await db.transaction().execute((trx) => seedDemoCounty(trx));
+  log.info({ countyId: county.countyId, accounts: DEMO_ACCOUNTS.map((a) => a.username) }, 'seeded the demo county (passwords: see README)');
 }
 
 const redis = new Redis(infra.redisUrl, { maxRetriesPerRequest: 2 });
-const app = runApi ? await buildServer({ services, redis, jwtSecret: config.jwtSecret, tokenTtl: config.tokenTtl }, { level: config.logLevel }) : undefined;
-const stopWorkers = runWorker ? startWorkers({ services, queues: { connection: redisOptions(infra.redisUrl), prefix: config.queuePrefix }, log }) : undefined;
+const queues: QueueSettings = {
+  connection: redisOptions(infra.redisUrl),
+  prefix: config.queuePrefix,
+  notifyRetry: { attempts: config.notify.attempts, backoffMs: config.notify.backoffMs },
+};
+// One registry: the API's /metrics shows the workers' too when both run here; a worker alone serves it when asked.
+const metrics = new Registry();
+const app = runApi
+  ? await buildServer(
+      {
+        services,
+        redis,
+        jwtSecret: config.jwtSecret,
+        tokenTtl: config.tokenTtl,
+        access: {
+          refreshTtlMs: config.refreshTtlMs,
+          previousJwtSecrets: config.previousJwtSecrets,
+          corsOrigins: config.corsOrigins,
+          authRateLimit: config.authRateLimit,
+          login: { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs },
+        },
+        queues: { settings: queues, ...config.adminQueues },
+        metrics,
+      },
+      { level: config.logLevel },
+    )
+  : undefined;
+if (!app) collectDefaultMetrics({ register: metrics });
+const metricsServer =
+  !app && runWorker && config.workerMetricsPort !== undefined
+    ? await startMetricsServer(metrics, config.workerMetricsPort, config.host, log)
+    : undefined;
+const stopWorkers = runWorker ? startWorkers({
+      services,
+      queues,
+      log,
+      notifier: createNotifier(config.notify, log),
+      metrics,
+      sweepEveryMs: config.sweepEveryMs,
+      lockDurationMs: config.lockDurationMs,
+    }) : undefined;
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   if (err) log.error({ err }, 'shutting down after an error');
@@ -38,6 +81,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   await app?.close();
   // Workers finish the jobs in hand before their connections close.
   await stopWorkers?.();
+  await metricsServer?.close();
   redis.disconnect();
   await db.destroy();
   await infra.stop();

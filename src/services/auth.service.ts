@@ -1,16 +1,56 @@
-// Login: checks a staff member's password; the API signs the token.
+// Login: checks a staff member's password with lockout after repeated failures; the API signs the token.
+import { randomBytes } from 'node:crypto';
 import { findStaffByUsername } from '../store/directory.repository.js';
+import { recordLoginFailure, recordLoginSuccess } from '../store/staff.repository.js';
 import type { Staff } from '../store/database.js';
 import { DomainError } from './errors.js';
-import { verifyPassword } from './password.service.js';
+import { hashPassword, needsRehash, verifyPassword } from './password.service.js';
 import type { ServiceContext } from './context.js';
 
-// Compared against when the username is unknown, so both failures take the same time.
-const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+export interface LoginPolicy {
+  /** Failed logins in a row that lock the account. */
+  maxFailures: number;
+  /** How long a locked account stays locked. */
+  lockMs: number;
+}
 
-export async function authenticate(ctx: ServiceContext, username: string, password: string): Promise<Staff> {
+export const DEFAULT_LOGIN_POLICY: LoginPolicy = { maxFailures: 5, lockMs: 15 * 60_000 };
+
+// Compared against when the username is unknown, so both failures cost the same argon2 time.
+let dummyHash: Promise<string> | undefined;
+const dummy = (): Promise<string> => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
+
+const wrong = () => new DomainError('invalid_credentials', 'Wrong username or password');
+
+export async function authenticate(
+  ctx: ServiceContext,
+  username: string,
+  password: string,
+  policy: LoginPolicy = DEFAULT_LOGIN_POLICY,
+): Promise<Staff> {
   const staff = await findStaffByUsername(ctx.db, username);
-  const ok = await verifyPassword(password, staff?.password_hash ?? DUMMY_HASH);
-  if (!staff || !ok || !staff.active) throw new DomainError('invalid_credentials', 'Wrong username or password');
+  // Machine accounts (integrations) authenticate with API tokens only.
+  if (!staff || staff.roles.includes('integration')) {
+    await verifyPassword(password, await dummy());
+    throw wrong();
+  }
+  const now = ctx.now();
+  // While locked, the password is not even tried: guessing on cannot help.
+  if (staff.locked_until !== null && staff.locked_until > now) {
+    throw new DomainError('account_locked', 'Too many failed logins: the account is locked for a while', {
+      lockedUntil: staff.locked_until.toISOString(),
+    });
+  }
+  if (!(await verifyPassword(password, staff.password_hash))) {
+    const lockUntil = new Date(now.getTime() + policy.lockMs);
+    const { locked } = await recordLoginFailure(ctx.db, staff.id, policy.maxFailures, lockUntil);
+    if (locked) {
+      throw new DomainError('account_locked', 'Too many failed logins: the account is locked for a while', { lockedUntil: lockUntil.toISOString() });
+    }
+    throw wrong();
+  }
+  // Told only to someone who knows the password, so it reveals nothing to a guesser.
+  if (!staff.active) throw new DomainError('account_disabled', 'This account is disabled');
+  await recordLoginSuccess(ctx.db, staff.id, needsRehash(staff.password_hash) ? await hashPassword(password) : undefined);
   return staff;
 }

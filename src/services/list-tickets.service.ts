@@ -1,8 +1,9 @@
-// The ticket list: filters, a unit subtree, and opaque keyset cursors (newest first).
+// The ticket list: the caller's jurisdiction, filters, a unit subtree, and opaque keyset cursors (newest first).
 import { findUnit } from '../store/directory.repository.js';
 import { listTickets } from '../store/tickets.repository.js';
 import { toTicketView, type TicketView } from './ticket-view.service.js';
 import { DomainError } from './errors.js';
+import { ticketGrants, type Caller } from './access.service.js';
 import type { ServiceContext } from './context.js';
 
 export interface ListQuery {
@@ -29,10 +30,11 @@ function decodeCursor(cursor: string): string {
 
 export async function listTicketsPage(
   ctx: ServiceContext,
-  countyId: string,
+  caller: Caller,
   q: ListQuery,
 ): Promise<{ items: TicketView[]; nextCursor: string | null }> {
   const limit = q.limit ?? 50;
+  const countyId = caller.countyId;
   let underPath: string | undefined;
   if (q.unitId !== undefined) {
     const unit = await findUnit(ctx.db, countyId, q.unitId);
@@ -42,6 +44,7 @@ export async function listTicketsPage(
   // One extra row tells whether another page exists without a count query.
   const rows = await listTickets(ctx.db, {
     countyId,
+    grants: ticketGrants(caller),
     states: q.state,
     mode: q.mode,
     level: q.level,

@@ -1,7 +1,41 @@
-// Masking of residents' personal numbers in anything listed (138****5678).
+// Masking of residents' personal numbers (138****5678, 110***********1234) in fields and in free text.
 export function maskPhone(phone: string | null): string | null {
   if (phone === null) return null;
   const digits = phone.replace(/\s+/g, '');
   if (digits.length < 7) return '****';
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
+
+/** ID card numbers (身份证号, 18 or 15 characters) keep their first 3 and last 4 characters. */
+export function maskIdNumber(id: string | null): string | null {
+  if (id === null) return null;
+  const v = id.replace(/\s+/g, '');
+  if (v.length < 8) return '****';
+  return `${v.slice(0, 3)}${'*'.repeat(v.length - 7)}${v.slice(-4)}`;
+}
+
+// Not inside a longer run of digits: an order number is not a phone number.
+const ID_IN_TEXT = /(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])/g;
+const MOBILE_IN_TEXT = /(?<![0-9])1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4}(?![0-9])/g;
+const LANDLINE_IN_TEXT = /(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])/g;
+
+/** Phone and ID numbers a cadre typed into a description or a note. */
+export function maskText(text: string): string {
+  return text
+    .replace(ID_IN_TEXT, (m) => maskIdNumber(m) ?? '')
+    .replace(MOBILE_IN_TEXT, (m) => maskPhone(m.replace(/[\s-]/g, '')) ?? '')
+    .replace(LANDLINE_IN_TEXT, (m) => `${m.slice(0, m.indexOf('-') + 1)}****${m.slice(-2)}`);
+}
+
+/** Every string inside a JSON value (an event payload) masked. */
+export function maskDeep(value: unknown): unknown {
+  if (typeof value === 'string') return maskText(value);
+  if (Array.isArray(value)) return value.map(maskDeep);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v)]));
+  }
+  return value;
+}
+
+export const maskRecord = (r: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, maskDeep(v)]));

@@ -13,6 +13,7 @@ import { claimIdempotencyKey, findIdempotencyKey } from '../store/idempotency.re
 import { uuidv7 } from '../store/uuidv7.js';
 import { planEffects } from './effect-plan.service.js';
 import { DomainError } from './errors.js';
+import { assertMayRegister, assertMayRegisterAt, inPlaceScope, type Caller } from './access.service.js';
 import type { ServiceContext, StaffActor } from './context.js';
 
 export interface RegisterInput {
@@ -32,6 +33,8 @@ export interface RegisterRequest {
   actorName?: string;
   input: RegisterInput;
   idempotencyKey?: string;
+  /** The authenticated caller (API): the place must be in their jurisdiction. */
+  caller?: Caller;
 }
 
 // Beijing time decides which year's number series a ticket joins.
@@ -54,6 +57,7 @@ async function resolvePlace(ex: Executor, countyId: string, input: RegisterInput
   if (input.mode === 'joint') {
     if (!input.leadUnitId) throw new DomainError('validation_failed', 'Joint handling needs leadUnitId');
     const ids = [input.leadUnitId, ...(input.coUnitIds ?? [])];
+    if (input.coUnitIds?.includes(input.leadUnitId)) throw new DomainError('validation_failed', 'The lead department cannot also be a co-department');
     const departments = (await findUnits(ex, countyId, ids)).filter((u) => u.kind === 'department');
     if (departments.length !== new Set(ids).size) throw new DomainError('unknown_unit', 'leadUnitId and coUnitIds must be departments of this county');
   } else if (input.leadUnitId || input.coUnitIds?.length) {
@@ -77,8 +81,20 @@ export async function registerTicket(ctx: ServiceContext, req: RegisterRequest):
     if (earlier) return { ticket: earlier, replayed: true };
   }
   try {
+    // Read before the transaction: a read on the pool from inside one deadlocks once every pooled
+    // connection is a transaction waiting for it (the counter lock queues them all behind the first).
+    const settings = await ctx.settings.get(ctx.db, actor.countyId);
     const ticket = await ctx.db.transaction().execute(async (trx) => {
       const { unit, household } = await resolvePlace(trx, actor.countyId, input);
+      if (req.caller) {
+        assertMayRegister(req.caller);
+        // A household outside the caller's places is as unknown as one that does not exist.
+        const home = household && (household.unit_id === unit.id ? unit : await findUnit(trx, actor.countyId, household.unit_id));
+        if (household && (!home || !inPlaceScope(req.caller, home))) {
+          throw new DomainError('unknown_household', `No household ${household.id} in this county`);
+        }
+        assertMayRegisterAt(req.caller, unit);
+      }
       const now = ctx.now();
       const id = uuidv7(now.getTime());
       const { snapshot, effects } = startTicket({ mode: input.mode, leadUnitId: input.leadUnitId, coUnitIds: input.coUnitIds });
@@ -94,7 +110,7 @@ export async function registerTicket(ctx: ServiceContext, req: RegisterRequest):
         effects,
         current: { dueAt: null, warnAt: null, pausedAt: null, uncovered: false },
         now,
-        settings: await ctx.settings.get(trx, actor.countyId),
+        settings,
       });
       if (plan.uncovered) ctx.log?.warn({ ticketId: id, dueAt: plan.dueAt }, 'deadline computed on plain weekdays: no calendar data for its year');
       const c = snapshot.context;

@@ -12,9 +12,23 @@ export const DEMO_ACCOUNTS = [
   { username: 'dispatcher', password: 'demo-dispatcher', roles: ['town_dispatcher'], name: '张调度（镇调度员）', unit: 'town-1' },
   { username: 'town-supervisor', password: 'demo-town-supervisor', roles: ['town_supervisor'], name: '赵督查（镇督查办）', unit: 'town-1' },
   { username: 'water', password: 'demo-water', roles: ['department'], name: '刘工（县水务局）', unit: 'dept-water' },
+  { username: 'transport', password: 'demo-transport', roles: ['department'], name: '周工（县交通运输局）', unit: 'dept-transport' },
+  // One person, two roles: the town office of 白水镇 both dispatches and supervises.
+  { username: 'town2-office', password: 'demo-town2-office', roles: ['town_dispatcher', 'town_supervisor'], name: '孙主任（白水镇党政办）', unit: 'town-2' },
   { username: 'county-supervisor', password: 'demo-county-supervisor', roles: ['county_supervisor'], name: '陈督查（县督查办）', unit: 'county' },
   { username: 'admin', password: 'demo-admin', roles: ['county_admin'], name: '系统管理员', unit: 'county' },
 ] as const;
+
+/** Machine accounts: no password; the county admin issues them API tokens (docs/SECURITY.md). */
+export const DEMO_INTEGRATIONS = [{ username: 'hotline', name: '12345 热线', unit: 'county' }] as const;
+
+// Demo passwords are hashed once per process: argon2 is slow on purpose, and tests seed many counties.
+const demoHashes = new Map<string, Promise<string>>();
+const demoHash = (password: string): Promise<string> => {
+  let hash = demoHashes.get(password);
+  if (!hash) demoHashes.set(password, (hash = hashPassword(password)));
+  return hash;
+};
 
 export interface DemoCounty {
   countyId: string;
@@ -73,6 +87,7 @@ export async function seedDemoCounty(ex: Executor, options: { name?: string; use
               unit_id: units[code] as string,
               head_name: heads[n % heads.length] as string,
               phone: `1380000${String(1000 + n).padStart(4, '0')}`,
+              id_number: `522701198001${String(10 + n)}${String(100 + n)}${n % 10}`,
               address: `${g}组${n + 1}号`,
             })
             .execute();
@@ -94,8 +109,25 @@ export async function seedDemoCounty(ex: Executor, options: { name?: string; use
         unit_id: units[acct.unit] as string,
         username,
         display_name: acct.name,
-        password_hash: await hashPassword(acct.password),
+        password_hash: await demoHash(acct.password),
         roles: [...acct.roles],
+      })
+      .execute();
+    staff[acct.username] = id;
+  }
+  for (const acct of DEMO_INTEGRATIONS) {
+    const id = uuidv7();
+    await ex
+      .insertInto('staff')
+      .values({
+        id,
+        county_id: countyId,
+        unit_id: units[acct.unit] as string,
+        username: `${options.usernamePrefix ?? ''}${acct.username}`,
+        display_name: acct.name,
+        // Not a hash of anything: no password ever matches it.
+        password_hash: '!',
+        roles: ['integration'],
       })
       .execute();
     staff[acct.username] = id;

@@ -6,6 +6,8 @@ import type { Ticket, TicketEventRow } from '../store/database.js';
 import { findTicket } from '../store/tickets.repository.js';
 import { listEvents } from '../store/ticket-events.repository.js';
 import { DomainError } from './errors.js';
+import { assertTicketVisible, maySend, type Caller } from './access.service.js';
+import { maskRecord, maskText } from './privacy.service.js';
 import type { ServiceContext } from './context.js';
 
 export interface TicketView {
@@ -54,7 +56,8 @@ export function toTicketView(t: Ticket): TicketView {
     householdId: t.household_id,
     category: t.category,
     priority: t.priority,
-    description: t.description,
+    // Phone and ID numbers typed into free text are masked like the fields (docs/SECURITY.md).
+    description: maskText(t.description),
     source: t.source,
     leadUnitId: t.lead_unit_id,
     coUnitIds: t.co_unit_ids,
@@ -86,7 +89,7 @@ function toTimelineEntry(e: TicketEventRow): TimelineEntry {
     type: e.type,
     label: EVENT_LABELS[e.type as TicketEventType] ?? REGISTER_LABEL,
     actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
-    payload: e.payload,
+    payload: maskRecord(e.payload),
     fromState: e.from_state,
     toState: e.to_state,
     level: e.level,
@@ -100,13 +103,17 @@ export function humanAllowedEvents(t: Ticket): TicketEventType[] {
   return allowedEvents(restoreTicket(t.snapshot)).filter((type) => !timers.includes(type));
 }
 
-export async function getTicketDetail(ctx: ServiceContext, countyId: string, id: string) {
-  const ticket = await findTicket(ctx.db, countyId, id);
+/** A ticket outside the caller's jurisdiction is 404, as if it did not exist. */
+export async function getTicketDetail(ctx: ServiceContext, caller: Caller, id: string) {
+  const ticket = await findTicket(ctx.db, caller.countyId, id);
   if (!ticket) throw new DomainError('ticket_not_found', `No ticket ${id}`);
+  assertTicketVisible(caller, ticket);
   const events = await listEvents(ctx.db, id);
+  const allowed = humanAllowedEvents(ticket);
   return {
     ...toTicketView(ticket),
     timeline: events.map(toTimelineEntry),
-    allowedEvents: humanAllowedEvents(ticket),
+    allowedEvents: allowed,
+    permittedEvents: allowed.filter((type) => maySend(caller, ticket, type)),
   };
 }

@@ -10,6 +10,7 @@ import { insertOutbox } from '../store/outbox.repository.js';
 import { findUnits } from '../store/directory.repository.js';
 import { planEffects } from './effect-plan.service.js';
 import { DomainError } from './errors.js';
+import { assertMaySend, assertTicketVisible, inTicketScope, type Caller } from './access.service.js';
 import type { ServiceContext } from './context.js';
 
 const timerEvents: readonly string[] = TIMER_EVENTS;
@@ -25,12 +26,22 @@ export interface TransitionRequest {
   actorName?: string;
   /** When given, the event applies only if the ticket is still at this version. */
   expectedVersion?: number;
+  /** The authenticated caller (API): jurisdiction and event rights are checked on the locked row. Workers pass none. */
+  caller?: Caller;
 }
 
-/** Units named by an event must be departments of the same county. */
-async function checkReferences(ex: Executor, countyId: string, ticket: Ticket, event: EventInput): Promise<void> {
+/** What the machine cannot judge: units and tickets named by an event, and times relative to now. */
+async function checkReferences(ex: Executor, countyId: string, ticket: Ticket, event: EventInput, now: Date): Promise<void> {
+  if (event.type === 'REQUEST_EXTENSION') {
+    const until = new Date(event.until);
+    const floor = ticket.due_at !== null && ticket.due_at > now ? ticket.due_at : now;
+    if (!(until > floor)) throw new DomainError('invalid_payload', `An extension must end after ${floor.toISOString()}`);
+  }
   if (event.type === 'DISPATCH' || event.type === 'REPORT_UP' || (event.type === 'TRIAGE' && event.mode === 'joint')) {
     const ids = [event.leadUnitId, ...(event.coUnitIds ?? [])].filter((x): x is string => typeof x === 'string' && x !== '');
+    if (event.leadUnitId !== undefined && event.coUnitIds?.includes(event.leadUnitId)) {
+      throw new DomainError('validation_failed', 'The lead department cannot also be a co-department');
+    }
     const units = await findUnits(ex, countyId, ids);
     const departments = new Set(units.filter((u) => u.kind === 'department').map((u) => u.id));
     const missing = ids.filter((id) => !departments.has(id));
@@ -45,9 +56,13 @@ async function checkReferences(ex: Executor, countyId: string, ticket: Ticket, e
 }
 
 export async function transitionTicket(ctx: ServiceContext, req: TransitionRequest): Promise<Ticket> {
+  // Read before the transaction, not on the pool from inside it: with every pooled connection a
+  // transaction waiting for that read (after the cache's TTL), nothing would ever move again.
+  const settings = await ctx.settings.get(ctx.db, req.countyId);
   return ctx.db.transaction().execute(async (trx) => {
     const ticket = await lockTicket(trx, req.countyId, req.ticketId);
     if (!ticket) throw new DomainError('ticket_not_found', `No ticket ${req.ticketId}`);
+    if (req.caller) assertTicketVisible(req.caller, ticket);
     if (req.expectedVersion !== undefined && req.expectedVersion !== ticket.version) {
       throw new DomainError('version_conflict', `Ticket is at version ${ticket.version}, not ${req.expectedVersion}`, {
         currentVersion: ticket.version,
@@ -68,13 +83,19 @@ export async function transitionTicket(ctx: ServiceContext, req: TransitionReque
       const allowed = req.actor.kind === 'staff' ? decision.allowed.filter((e) => !timerEvents.includes(e)) : decision.allowed;
       throw new DomainError(decision.reason, message, { allowed });
     }
-    await checkReferences(trx, req.countyId, ticket, req.event);
-
     const now = ctx.now();
+    if (req.caller && req.event.type === 'MERGE') {
+      // A ticket outside the caller's jurisdiction is no merge target: it does not exist for them.
+      const target = await findTicket(trx, req.countyId, req.event.into);
+      if (target && !inTicketScope(req.caller, target)) throw new DomainError('unknown_ticket_reference', 'MERGE needs another open ticket of this county');
+    }
+    await checkReferences(trx, req.countyId, ticket, req.event, now);
+    // Last: the lifecycle and the payload are judged first, so a 403 means "valid now, but not yours to send".
+    if (req.caller) assertMaySend(req.caller, ticket, event.type);
+
     const next = decision.snapshot;
     const state = stateName(next);
     const version = ticket.version + 1;
-    const settings = await ctx.settings.get(trx, req.countyId);
     const plan = planEffects({
       ticket: {
         id: ticket.id, countyId: ticket.county_id, number: ticket.number, unitId: ticket.unit_id,

@@ -1,6 +1,7 @@
 // The one Database interface: every table's row type, as Kysely sees it.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { StoredSnapshot } from '../engine/ticket.lifecycle.js';
+import type { AccessLogTable, ApiTokensTable, AuthSessionsTable, RefreshTokensTable } from './access.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -28,6 +29,9 @@ export interface StaffTable {
   password_hash: string;
   roles: string[];
   active: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Consecutive failed logins; reset by a successful one. */
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
 }
 
@@ -37,6 +41,8 @@ export interface HouseholdsTable {
   unit_id: string;
   head_name: string;
   phone: string | null;
+  /** Resident ID card number (身份证号); shown masked, read in full only through the access log. */
+  id_number: ColumnType<string | null, string | null | undefined, string | null>;
   address: string | null;
   created_at: CreatedAt;
 }
@@ -163,6 +169,19 @@ export interface CalendarYearsTable {
   loaded_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+export interface NotificationFailuresTable {
+  id: Generated<string>;
+  county_id: string;
+  ticket_id: string | null;
+  /** The queue job's id: one row per job, however often it is recorded. */
+  job_id: string;
+  audience: string;
+  topic: string;
+  attempts: number;
+  last_error: string;
+  failed_at: Timestamp;
+}
+
 export interface Database {
   time_limit_policies: TimeLimitPoliciesTable;
   escalation_steps: EscalationStepsTable;
@@ -176,6 +195,11 @@ export interface Database {
   ticket_events: TicketEventsTable;
   outbox: OutboxTable;
   idempotency_keys: IdempotencyKeysTable;
+  notification_failures: NotificationFailuresTable;
+  auth_sessions: AuthSessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  api_tokens: ApiTokensTable;
+  access_log: AccessLogTable;
 }
 
 export type Unit = Selectable<UnitsTable>;
@@ -185,3 +209,5 @@ export type Ticket = Selectable<TicketsTable>;
 export type NewTicket = Insertable<TicketsTable>;
 export type TicketEventRow = Selectable<TicketEventsTable>;
 export type NewOutboxRow = Insertable<OutboxTable>;
+export type NotificationFailure = Selectable<NotificationFailuresTable>;
+export type NewNotificationFailure = Insertable<NotificationFailuresTable>;

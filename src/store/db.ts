@@ -10,7 +10,9 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 
 // bigint ids (ticket_events, outbox) stay strings; counts are parsed where they are read.
-export function createDb(connectionString: string, options: { max?: number } = {}): Db {
+export function createDb(connectionString: string, options: { max?: number; onError?: (err: Error) => void } = {}): Db {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 20 });
+  // An idle client dropped by the server (restart, shutdown) must not crash the process; the pool replaces it.
+  pool.on('error', options.onError ?? (() => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

@@ -61,7 +61,8 @@ t.test('joint case: reported up, returned, re-dispatched, accepted, resolved by 
   const up = await send(h, 'cadre', ticket.id, { type: 'REPORT_UP', leadUnitId: units['dept-transport'], note: '需县直部门' });
   t.equal(up.state, 'joint.dispatched');
   t.equal(up.leadUnitId, units['dept-transport']);
-  const returned = await send(h, 'water', ticket.id, { type: 'RETURN', reason: '非本部门职责' });
+  // The lead department (交通局) returns it: only the department a case is sent to sees and answers it.
+  const returned = await send(h, 'transport', ticket.id, { type: 'RETURN', reason: '非本部门职责' });
   t.equal(returned.state, 'joint.returned');
   t.same(returned.allowedEvents, ['DISPATCH', 'WITHDRAW', 'MERGE', 'REJECT', 'SUPERVISE', 'PAUSE']);
   const again = await send(h, 'dispatcher', ticket.id, {
@@ -110,7 +111,7 @@ t.test('a dissatisfied callback reopens in the last handling state; a second one
 
 t.test('withdraw, merge and reject end a ticket with their reason on the timeline', async (t) => {
   const h = await buildTestApp(t.teardown);
-  const base = { householdId: h.county.households[4], category: 'other', description: '事项' };
+  const base = { householdId: h.county.households[2], category: 'other', description: '事项' };
   const a = await register(h, 'cadre', base);
   const b = await register(h, 'cadre', base);
   const c = await register(h, 'cadre', base);
@@ -125,7 +126,7 @@ t.test('withdraw, merge and reject end a ticket with their reason on the timelin
 
 t.test('extension: requested, approved, the deadline moves', async (t) => {
   const h = await buildTestApp(t.teardown);
-  const ticket = await register(h, 'cadre', { householdId: h.county.households[5], category: 'insurance', description: '补办社保卡', mode: 'proxy' });
+  const ticket = await register(h, 'cadre', { householdId: h.county.households[3], category: 'insurance', description: '补办社保卡', mode: 'proxy' });
   const requested = await send(h, 'cadre', ticket.id, { type: 'REQUEST_EXTENSION', until: '2026-11-27T10:00:00+08:00', reason: '需等待县里制卡' });
   t.ok((requested.allowedEvents as string[]).includes('APPROVE_EXTENSION'));
   const approved = await send(h, 'town-supervisor', ticket.id, { type: 'APPROVE_EXTENSION' });

@@ -7,6 +7,8 @@ const PG_CLIENT_ERRORS: Record<string, { status: number; code: string }> = {
   '22P02': { status: 400, code: 'validation_failed' }, // invalid text representation (e.g. a bad uuid)
   '22007': { status: 400, code: 'validation_failed' }, // invalid datetime
   '22008': { status: 400, code: 'validation_failed' },
+  '22021': { status: 400, code: 'validation_failed' }, // a character PostgreSQL cannot store (NUL)
+  '22P05': { status: 400, code: 'validation_failed' }, // untranslatable character
 };
 
 // Fastify's own client errors, under names a client can act on.

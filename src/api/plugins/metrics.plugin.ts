@@ -8,10 +8,11 @@ declare module 'fastify' {
   }
 }
 
-export default fp(
-  async (app) => {
-    // One registry per app, so several apps in one test process do not collide.
-    const registry = new Registry();
+export default fp<{ registry?: Registry }>(
+  async (app, opts) => {
+    // One registry per app, so several apps in one test process do not collide; `npm start` passes
+    // the one its workers write to, so one /metrics shows both.
+    const registry = opts.registry ?? new Registry();
     collectDefaultMetrics({ register: registry });
     const requests = new Counter({
       name: 'http_requests_total',

@@ -1,20 +1,53 @@
-// POST /v1/auth/login: password login for staff.
+// /v1/auth: password login, refresh-token rotation and logout; the login and refresh routes are rate limited.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticate } from '../../../services/auth.service.js';
-import { loginSchema } from './schema.js';
+import { authenticate, DEFAULT_LOGIN_POLICY, type LoginPolicy } from '../../../services/auth.service.js';
+import { endSession, rotateRefreshToken, startSession, type SessionTokens } from '../../../services/session.service.js';
+import type { Staff } from '../../../store/database.js';
+import { loginSchema, logoutSchema, refreshSchema } from './schema.js';
 
-const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post('/auth/login', { schema: loginSchema }, async (request) => {
-    const staff = await authenticate(app.services, request.body.username, request.body.password);
-    const token = app.jwt.sign({
+export interface AuthRouteOptions {
+  /** Lifetime of a session and its refresh tokens, in ms. */
+  refreshTtlMs?: number;
+  login?: LoginPolicy;
+}
+
+const DEFAULT_REFRESH_TTL_MS = 14 * 86_400_000;
+
+const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts) => {
+  const expiresIn = String(app.jwt.options.sign?.expiresIn ?? '');
+  const tokens = (staff: Staff, session: SessionTokens) => ({
+    token: app.signAccessToken({
       sub: staff.id,
       cty: staff.county_id,
       unit: staff.unit_id,
       roles: staff.roles,
       name: staff.display_name,
-    });
-    request.log.info({ staffId: staff.id }, 'login');
-    return { token, tokenType: 'Bearer' as const, expiresIn: String(app.jwt.options.sign?.expiresIn ?? '') };
+      sid: session.sessionId,
+    }),
+    tokenType: 'Bearer' as const,
+    expiresIn,
+    refreshToken: session.refreshToken,
+    refreshExpiresAt: session.refreshExpiresAt.toISOString(),
+  });
+
+  app.post('/auth/login', { schema: loginSchema, config: { rateLimit: app.authRateLimit } }, async (request) => {
+    const staff = await authenticate(app.services, request.body.username, request.body.password, opts.login ?? DEFAULT_LOGIN_POLICY);
+    const session = await startSession(app.services, staff, opts.refreshTtlMs ?? DEFAULT_REFRESH_TTL_MS);
+    request.log.info({ staffId: staff.id, sessionId: session.sessionId }, 'login');
+    return tokens(staff, session);
+  });
+
+  app.post('/auth/refresh', { schema: refreshSchema, config: { rateLimit: app.authRateLimit } }, async (request) => {
+    const { staff, ...session } = await rotateRefreshToken(app.services, request.body.refreshToken);
+    request.log.info({ staffId: staff.id, sessionId: session.sessionId }, 'refresh token rotated');
+    return tokens(staff, session);
+  });
+
+  app.post('/auth/logout', { schema: logoutSchema, onRequest: app.authenticate }, async (request, reply) => {
+    const caller = request.caller();
+    if (caller.kind === 'staff') await endSession(app.services, caller.sessionId);
+    request.log.info({ staffId: caller.staffId, sessionId: caller.sessionId }, 'logout');
+    return reply.code(204).send(null);
   });
 };
 

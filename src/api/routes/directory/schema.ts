@@ -1,6 +1,6 @@
 // Schemas of what a client needs to fill in a ticket: the caller, the unit tree, households.
 import { Type } from '@fastify/type-provider-typebox';
-import { errorResponses, Uuid } from '../common.schema.js';
+import { errorResponses, IdParams, Uuid } from '../common.schema.js';
 
 const Unit = Type.Object({
   id: Uuid,
@@ -47,9 +47,32 @@ export const householdsSchema = {
           unitId: Uuid,
           headName: Type.String(),
           phone: Type.Union([Type.String({ description: 'Masked, e.g. 138****5678' }), Type.Null()]),
+          idNumber: Type.Union([Type.String({ description: 'Masked, e.g. 110***********1234' }), Type.Null()]),
           address: Type.Union([Type.String(), Type.Null()]),
         }),
       ),
+    }),
+    ...errorResponses,
+  },
+};
+
+export const contactSchema = {
+  tags: ['directory'],
+  summary: 'A household\'s full phone and ID number: the linked cadre and the callback operators only; every read is logged',
+  params: IdParams,
+  querystring: Type.Object(
+    {
+      ticketId: Type.Optional(Uuid),
+      reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Why, for the access log (e.g. callback)' })),
+    },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({
+      householdId: Uuid,
+      headName: Type.String(),
+      phone: Type.Union([Type.String(), Type.Null()]),
+      idNumber: Type.Union([Type.String(), Type.Null()]),
     }),
     ...errorResponses,
   },

@@ -1,6 +1,7 @@
 // Liveness (/healthz) and readiness (/readyz: PostgreSQL and Redis answer).
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
+import { calendarHealth, type CalendarHealth } from '../../../services/calendar.service.js';
 
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -19,7 +20,10 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
       check(() => app.redis.ping()),
     ]);
     const ready = postgres === 'ok' && redis === 'ok';
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', postgres, redis });
+    // A calendar without next year's holidays still serves: deadlines fall back to weekdays, flagged here.
+    let calendar: CalendarHealth | 'unknown' = 'unknown';
+    if (postgres === 'ok') calendar = await calendarHealth(app.services);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', postgres, redis, calendar });
   });
 };
 

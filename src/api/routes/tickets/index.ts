@@ -1,4 +1,4 @@
-// /v1/tickets: register, read with timeline, send events, and list with filters.
+// /v1/tickets: register, read with timeline, send events, and list with filters; all within the caller's jurisdiction.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { TIMER_EVENTS } from '../../../engine/ticket.events.js';
 import { registerTicket } from '../../../services/register-ticket.service.js';
@@ -17,6 +17,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { ticket, replayed } = await registerTicket(app.services, {
       actor: request.actor(),
       actorName: request.user.name,
+      caller: request.caller(),
       input: request.body,
       idempotencyKey: request.headers['idempotency-key'],
     });
@@ -25,7 +26,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/tickets/:id', { schema: getTicketSchema }, async (request) =>
-    getTicketDetail(app.services, request.user.cty, request.params.id),
+    getTicketDetail(app.services, request.caller(), request.params.id),
   );
 
   app.post('/tickets/:id/events', { schema: postEventSchema }, async (request) => {
@@ -40,13 +41,14 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       actor: { kind: 'staff', staffId: request.user.sub },
       actorName: request.user.name,
       expectedVersion,
+      caller: request.caller(),
     });
     request.log.info({ ticketId: ticket.id, event: event.type, state: ticket.state, version: ticket.version }, 'ticket event');
-    return getTicketDetail(app.services, request.user.cty, ticket.id);
+    return getTicketDetail(app.services, request.caller(), ticket.id);
   });
 
   app.get('/tickets', { schema: listTicketsSchema }, async (request) =>
-    listTicketsPage(app.services, request.user.cty, request.query),
+    listTicketsPage(app.services, request.caller(), request.query),
   );
 };
 

@@ -39,7 +39,7 @@ export const TicketView = Type.Object({
   householdId: Nullable(Uuid),
   category: Type.String(),
   priority: Type.String(),
-  description: Type.String(),
+  description: Type.String({ description: 'As written, with phone and ID numbers masked' }),
   source: Type.String(),
   leadUnitId: Nullable(Uuid),
   coUnitIds: Type.Array(Uuid),
@@ -66,7 +66,8 @@ export const TicketDetail = Type.Intersect([
         at: Type.String({ format: 'date-time' }),
       }),
     ),
-    allowedEvents: Type.Array(Type.String()),
+    allowedEvents: Type.Array(Type.String(), { description: 'Events the lifecycle accepts now, from anyone' }),
+    permittedEvents: Type.Array(Type.String(), { description: 'Those of allowedEvents the caller\'s roles may send (docs/SECURITY.md)' }),
   }),
 ]);
 

@@ -1,0 +1,66 @@
+// Security headers (helmet), the CORS allow-list and the rate limiter the login and token routes opt into.
+import fp from 'fastify-plugin';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
+import { DomainError } from '../../services/errors.js';
+
+export interface SecurityOptions {
+  /** Browser origins allowed to call the API; none when empty. */
+  corsOrigins?: string[];
+  /** Requests per minute to each login and token route, per client address (and username for login). */
+  authRateLimit?: number;
+}
+
+export interface RouteRateLimit {
+  max: number;
+  timeWindow: number;
+  hook: 'preHandler';
+  keyGenerator: (request: FastifyRequest) => string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** `config.rateLimit` for the login and token routes. */
+    authRateLimit: RouteRateLimit;
+  }
+}
+
+const usernameOf = (body: unknown): string =>
+  body !== null && typeof body === 'object' && 'username' in body && typeof body.username === 'string' ? body.username.toLowerCase() : '';
+
+export default fp<SecurityOptions>(
+  async (app, opts) => {
+    await app.register(helmet, {
+      // The API serves JSON; the only pages are Swagger UI's, whose assets are same-origin. No forced
+      // upgrade to https: on a plain-http development server it would break /docs (HSTS covers TLS).
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], upgradeInsecureRequests: null },
+      },
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    });
+    const allowed = new Set(opts.corsOrigins ?? []);
+    await app.register(cors, {
+      origin: (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'idempotency-key', 'x-request-id'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    });
+    // Nothing is limited unless a route asks; counters live in this process (one per API instance).
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new DomainError('rate_limited', `Too many requests; retry in ${context.after}`),
+    });
+    app.decorate('authRateLimit', {
+      max: opts.authRateLimit ?? 10,
+      timeWindow: 60_000,
+      // preHandler: the body is parsed, so login attempts are counted per address and username.
+      hook: 'preHandler',
+      keyGenerator: (request: FastifyRequest) => `${request.ip}|${request.routeOptions.url ?? ''}|${usernameOf(request.body)}`,
+    });
+  },
+  { name: 'security', dependencies: ['errors'] },
+);

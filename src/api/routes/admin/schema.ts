@@ -1,0 +1,96 @@
+// Schemas of the county admin's access routes: accounts, integration API tokens, the access log.
+import { Type } from '@fastify/type-provider-typebox';
+import { INTEGRATION_ROUTES } from '../../../services/access.service.js';
+import { errorResponses, IdParams, Uuid } from '../common.schema.js';
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+const DateTime = Type.String({ format: 'date-time' });
+
+const Account = Type.Object({
+  id: Uuid,
+  username: Type.String(),
+  name: Type.String(),
+  roles: Type.Array(Type.String()),
+  unitId: Uuid,
+  active: Type.Boolean(),
+  lockedUntil: Nullable(DateTime),
+});
+
+const ApiToken = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  integrationId: Uuid,
+  unitId: Uuid,
+  routes: Type.Array(Type.String()),
+  createdAt: DateTime,
+  expiresAt: Nullable(DateTime),
+  revokedAt: Nullable(DateTime),
+});
+
+export const listAccountsSchema = {
+  tags: ['admin'],
+  summary: 'Accounts of the county (county admin)',
+  response: { 200: Type.Object({ items: Type.Array(Account) }), ...errorResponses },
+};
+
+export const setActiveSchema = {
+  tags: ['admin'],
+  summary: 'Disable (ending every session at once) or enable an account (county admin)',
+  params: IdParams,
+  response: { 200: Account, ...errorResponses },
+};
+
+export const issueTokenSchema = {
+  tags: ['admin'],
+  summary: 'Issue an API token for an integration account, scoped to a unit and a set of routes; the secret is shown once',
+  body: Type.Object(
+    {
+      integrationId: Uuid,
+      unitId: Uuid,
+      name: Type.String({ minLength: 1, maxLength: 100 }),
+      routes: Type.Array(Type.Union(INTEGRATION_ROUTES.map((r) => Type.Literal(r))), { minItems: 1, uniqueItems: true }),
+      expiresAt: Type.Optional(DateTime),
+    },
+    { additionalProperties: false },
+  ),
+  response: { 201: Type.Intersect([ApiToken, Type.Object({ token: Type.String() })]), ...errorResponses },
+};
+
+export const listTokensSchema = {
+  tags: ['admin'],
+  summary: 'API tokens of the county, without their secrets',
+  response: { 200: Type.Object({ items: Type.Array(ApiToken) }), ...errorResponses },
+};
+
+export const revokeTokenSchema = {
+  tags: ['admin'],
+  summary: 'Revoke an API token: it stops working at once',
+  params: IdParams,
+  response: { 204: Type.Null(), ...errorResponses },
+};
+
+export const accessLogSchema = {
+  tags: ['admin'],
+  summary: 'Who read which resident\'s full phone or ID number, newest first',
+  querystring: Type.Object(
+    { householdId: Type.Optional(Uuid), staffId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) },
+    { additionalProperties: false },
+  ),
+  response: {
+    200: Type.Object({
+      items: Type.Array(
+        Type.Object({
+          id: Type.String(),
+          staffId: Uuid,
+          householdId: Uuid,
+          ticketId: Type.Union([Uuid, Type.Null()]),
+          fields: Type.Array(Type.String()),
+          reason: Type.Union([Type.String(), Type.Null()]),
+          requestId: Type.Union([Type.String(), Type.Null()]),
+          at: DateTime,
+        }),
+      ),
+    }),
+    ...errorResponses,
+  },
+};

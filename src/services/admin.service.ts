@@ -1,0 +1,76 @@
+// County administration of access: disable and enable staff, issue and revoke integration API tokens.
+import { findStaff, findUnit } from '../store/directory.repository.js';
+import { setStaffActive } from '../store/staff.repository.js';
+import { revokeStaffSessions } from '../store/sessions.repository.js';
+import { insertApiToken, revokeApiToken } from '../store/api-tokens.repository.js';
+import type { ApiTokenRow } from '../store/access.tables.js';
+import type { Staff } from '../store/database.js';
+import { uuidv7 } from '../store/uuidv7.js';
+import { INTEGRATION_ROUTES, mayAdminister, type Caller } from './access.service.js';
+import { DomainError } from './errors.js';
+import { API_TOKEN_PREFIX, hashSecret, newSecret } from './token-secret.js';
+import type { ServiceContext } from './context.js';
+
+export function assertAdmin(caller: Caller): void {
+  if (!mayAdminister(caller)) throw new DomainError('forbidden', 'Only the county admin manages accounts and tokens');
+}
+
+/** Disabling also ends every session of the account at once: its refresh and access tokens stop working. */
+export async function setAccountActive(ctx: ServiceContext, caller: Caller, staffId: string, active: boolean): Promise<Staff> {
+  assertAdmin(caller);
+  if (staffId === caller.staffId && !active) throw new DomainError('validation_failed', 'You cannot disable your own account');
+  return ctx.db.transaction().execute(async (trx) => {
+    const staff = await setStaffActive(trx, caller.countyId, staffId, active);
+    if (!staff) throw new DomainError('staff_not_found', `No account ${staffId} in this county`);
+    if (!active) await revokeStaffSessions(trx, staff.id, 'account_disabled', ctx.now());
+    return staff;
+  });
+}
+
+export interface NewApiToken {
+  integrationId: string;
+  unitId: string;
+  name: string;
+  routes: string[];
+  expiresAt?: string;
+}
+
+/** The secret is returned once, here; only its hash is kept. */
+export async function issueApiToken(ctx: ServiceContext, caller: Caller, input: NewApiToken): Promise<{ row: ApiTokenRow; token: string }> {
+  assertAdmin(caller);
+  const account = await findStaff(ctx.db, input.integrationId);
+  if (!account || account.county_id !== caller.countyId || !account.roles.includes('integration') || !account.active) {
+    throw new DomainError('staff_not_found', `No active integration account ${input.integrationId} in this county`);
+  }
+  const unit = await findUnit(ctx.db, caller.countyId, input.unitId);
+  if (!unit || unit.kind === 'department') throw new DomainError('unknown_unit', `No town, village or group ${input.unitId} in this county`);
+  const allowed: readonly string[] = INTEGRATION_ROUTES;
+  const unknown = input.routes.filter((r) => !allowed.includes(r));
+  if (unknown.length > 0 || input.routes.length === 0) {
+    throw new DomainError('validation_failed', `routes must be some of: ${INTEGRATION_ROUTES.join(', ')}`);
+  }
+  const now = ctx.now();
+  const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (expiresAt && expiresAt <= now) throw new DomainError('validation_failed', 'expiresAt must be in the future');
+  const token = newSecret(API_TOKEN_PREFIX);
+  const row = await insertApiToken(ctx.db, {
+    id: uuidv7(now.getTime()),
+    countyId: caller.countyId,
+    staffId: account.id,
+    unitId: unit.id,
+    name: input.name,
+    routes: [...new Set(input.routes)],
+    hash: hashSecret(token),
+    createdBy: caller.staffId,
+    now,
+    expiresAt,
+  });
+  return { row, token };
+}
+
+export async function withdrawApiToken(ctx: ServiceContext, caller: Caller, id: string): Promise<void> {
+  assertAdmin(caller);
+  if (!(await revokeApiToken(ctx.db, caller.countyId, id, ctx.now()))) {
+    throw new DomainError('api_token_not_found', `No active API token ${id} in this county`);
+  }
+}

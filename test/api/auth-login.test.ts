@@ -1,0 +1,89 @@
+// Login protection: argon2 hashes (old scrypt ones upgraded), lockout after repeated failures, rate limits, JWT secret rotation.
+import t from 'tap';
+import { randomBytes, scryptSync } from 'node:crypto';
+import { buildServer } from '../../src/api/server.js';
+import { buildTestApp, type TestApp } from '../helper.js';
+
+const login = (h: TestApp, username: string, password: string) =>
+  h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password } });
+const hashOf = async (h: TestApp, username: string) =>
+  (await h.db.selectFrom('staff').select(['password_hash', 'failed_logins', 'locked_until']).where('username', '=', username).executeTakeFirstOrThrow());
+
+t.test('passwords are argon2id; an old scrypt hash still logs in once and is upgraded', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  t.match((await hashOf(h, 'cadre')).password_hash, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  const salt = randomBytes(16);
+  const key = scryptSync('old-password', salt, 32, { N: 16384, r: 8, p: 1 });
+  const legacy = `scrypt$16384$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
+  await h.db.updateTable('staff').set({ password_hash: legacy }).where('username', '=', 'village').execute();
+  t.equal((await login(h, 'village', 'wrong')).statusCode, 401);
+  t.equal((await hashOf(h, 'village')).password_hash, legacy, 'a failed login changes no hash');
+  t.equal((await login(h, 'village', 'old-password')).statusCode, 200);
+  t.match((await hashOf(h, 'village')).password_hash, /^\$argon2id\$/, 'upgraded to argon2id');
+  t.equal((await login(h, 'village', 'old-password')).statusCode, 200, 'and the password still works');
+  const machine = await login(h, 'hotline', '!');
+  t.equal(machine.json().code, 'invalid_credentials', 'an integration account has no password login');
+});
+
+t.test('five failures in a row lock the account for 15 minutes, whatever is typed meanwhile', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  for (let i = 1; i <= 4; i++) t.equal((await login(h, 'cadre', `guess-${i}`)).json().code, 'invalid_credentials', `failure ${i}`);
+  const fifth = await login(h, 'cadre', 'guess-5');
+  t.equal(fifth.statusCode, 423);
+  t.match(fifth.json(), { code: 'account_locked', lockedUntil: '2026-11-23T02:15:00.000Z' });
+  const right = await login(h, 'cadre', 'demo-cadre');
+  t.equal(right.statusCode, 423, 'the right password is not even tried while locked');
+  t.equal((await login(h, 'village', 'demo-village')).statusCode, 200, 'other accounts are not affected');
+  h.clock.advance(15 * 60_000 + 1);
+  t.equal((await login(h, 'cadre', 'demo-cadre')).statusCode, 200, 'unlocked after the lock time');
+  t.match(await hashOf(h, 'cadre'), { failed_logins: 0, locked_until: null }, 'a success clears the count');
+  await login(h, 'cadre', 'x');
+  t.equal((await login(h, 'cadre', 'demo-cadre')).statusCode, 200, 'failures must be in a row');
+  t.equal((await login(h, 'nobody', 'x')).json().code, 'invalid_credentials', 'an unknown user looks like a wrong password');
+});
+
+t.test('the admin can lift a lock by enabling the account', async (t) => {
+  const h = await buildTestApp(t.teardown, { access: { login: { maxFailures: 2, lockMs: 3600_000 } } });
+  await login(h, 'water', 'x');
+  t.equal((await login(h, 'water', 'y')).statusCode, 423, 'LOGIN_MAX_FAILURES is configurable');
+  const admin = await h.auth('admin');
+  await h.app.inject({ method: 'POST', url: `/v1/admin/accounts/${h.county.staff.water}/enable`, headers: admin });
+  t.equal((await login(h, 'water', 'demo-water')).statusCode, 200);
+});
+
+t.test('login and refresh are rate limited per client and username', async (t) => {
+  const h = await buildTestApp(t.teardown, { access: { authRateLimit: 3 } });
+  const codes: number[] = [];
+  for (let i = 0; i < 4; i++) codes.push((await login(h, 'dispatcher', 'demo-dispatcher')).statusCode);
+  t.same(codes, [200, 200, 200, 429]);
+  const limited = await login(h, 'dispatcher', 'demo-dispatcher');
+  t.equal(limited.json().code, 'rate_limited');
+  t.type(limited.json().message, 'string');
+  t.ok(limited.headers['retry-after'], 'with Retry-After');
+  t.equal((await login(h, 'village', 'demo-village')).statusCode, 200, 'another username has its own budget');
+  const refreshes: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    refreshes.push((await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: `rt_${i}` } })).statusCode);
+  }
+  t.same(refreshes, [401, 401, 401, 429], 'refresh too');
+  t.equal((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'other routes are not limited');
+});
+
+t.test('rotating the JWT secret: the old one verifies (never signs) while listed in JWT_SECRET_PREVIOUS', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const old = await h.auth('cadre');
+  const next = 'rotated-secret-rotated-secret-rotated';
+  const build = async (previous: string[]) => {
+    const app = await buildServer({ services: h.services, redis: h.redis, jwtSecret: next, tokenTtl: '365d', access: { previousJwtSecrets: previous } }, false);
+    t.teardown(() => app.close());
+    return app;
+  };
+  const during = await build(['test-secret-test-secret-test-secret']);
+  t.equal((await during.inject({ method: 'GET', url: '/v1/me', headers: old })).statusCode, 200, 'tokens of the old secret still work');
+  const fresh = await during.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'cadre', password: 'demo-cadre' } });
+  const after = await build([]);
+  t.equal((await after.inject({ method: 'GET', url: '/v1/me', headers: old })).statusCode, 401, 'dropped from the list: refused');
+  const freshHeaders = { authorization: `Bearer ${fresh.json().token}` };
+  t.equal((await after.inject({ method: 'GET', url: '/v1/me', headers: freshHeaders })).statusCode, 200, 'new tokens are signed with the new secret');
+  t.equal((await h.app.inject({ method: 'GET', url: '/v1/me', headers: freshHeaders })).statusCode, 401, 'which the old secret cannot verify');
+});
