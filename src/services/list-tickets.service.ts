@@ -58,5 +58,5 @@ export async function listTicketsPage(
   });
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
-  return { items: page.map(toTicketView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  return { items: page.map((t) => toTicketView(t, ctx.now())), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
 }

@@ -35,11 +35,19 @@ export interface TicketView {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** When the current state was entered (its clock's start). */
+  enteredAt: string;
+  /** Set while the clock is paused, waiting on the resident. */
+  pausedAt: string | null;
+  /** The whole-ticket clock: time since registration (until closing), less time paused. Escalation never resets it. */
+  openMs: number;
 }
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 
-export function toTicketView(t: Ticket): TicketView {
+export function toTicketView(t: Ticket, now: Date = new Date()): TicketView {
+  const end = (t.closed_at ?? now).getTime();
+  const pausedNow = t.paused_at === null ? 0 : Math.max(0, end - t.paused_at.getTime());
   return {
     id: t.id,
     number: t.number,
@@ -66,6 +74,9 @@ export function toTicketView(t: Ticket): TicketView {
     createdAt: t.created_at.toISOString(),
     updatedAt: t.updated_at.toISOString(),
     closedAt: iso(t.closed_at),
+    enteredAt: t.entered_at.toISOString(),
+    pausedAt: iso(t.paused_at),
+    openMs: Math.max(0, end - t.created_at.getTime() - Number(t.paused_ms) - pausedNow),
   };
 }
 
@@ -111,7 +122,7 @@ export async function getTicketDetail(ctx: ServiceContext, caller: Caller, id: s
   const events = await listEvents(ctx.db, id);
   const allowed = humanAllowedEvents(ticket);
   return {
-    ...toTicketView(ticket),
+    ...toTicketView(ticket, ctx.now()),
     timeline: events.map(toTimelineEntry),
     allowedEvents: allowed,
     permittedEvents: allowed.filter((type) => maySend(caller, ticket, type)),

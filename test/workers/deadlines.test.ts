@@ -150,7 +150,9 @@ t.test('pause keeps the time used; extension moves the deadline; category polici
   t.equal((await detail(h, proxy.id)).level, 'village', 'still within the remaining time (the warning may fire)');
   h.clock.advance(2 * HOUR);
   await tick();
-  t.equal((await detail(h, proxy.id)).level, 'town', 'overdue once the remaining 14 h are used');
+  const escalated = await detail(h, proxy.id);
+  t.equal(escalated.level, 'town', 'overdue once the remaining 14 h are used');
+  t.equal(escalated.openMs, 25 * HOUR, 'whole-ticket clock: 73 h since registration less 48 h paused, not reset by escalation');
 
   const other = await register(h, { householdId: h.county.households[3], category: 'insurance', description: '补办社保卡', mode: 'proxy' });
   await send(other.id, { type: 'REQUEST_EXTENSION', until: '2026-12-09T10:00:00+08:00', reason: '县里制卡需两周' });

@@ -22,7 +22,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
       idempotencyKey: request.headers['idempotency-key'],
     });
     if (!replayed) request.log.info({ ticketId: ticket.id, number: ticket.number, state: ticket.state }, 'ticket registered');
-    return reply.code(replayed ? 200 : 201).send(toTicketView(ticket));
+    return reply.code(replayed ? 200 : 201).send(toTicketView(ticket, app.services.now()));
   });
 
   app.get('/tickets/:id', { schema: getTicketSchema }, async (request) =>

@@ -48,6 +48,9 @@ export const TicketView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   closedAt: Nullable(Type.String({ format: 'date-time' })),
+  enteredAt: Type.String({ format: 'date-time', description: 'When the current state (and its clock) began' }),
+  pausedAt: Nullable(Type.String({ format: 'date-time', description: 'Set while waiting on the resident' })),
+  openMs: Type.Integer({ description: 'Whole-ticket clock: ms since registration (to closing), less time paused; escalation never resets it' }),
 });
 
 export const TicketDetail = Type.Intersect([
