@@ -1,6 +1,7 @@
 // Loading a year's official schedule (or local closures) into a county calendar, and the calendar's health.
-import { sql } from 'kysely';
-import { countyIds, replaceCalendarYear } from '../store/county-settings.repository.js';
+import {
+  countOpenOnPlainWeekdays, countyIds, loadedYears, replaceCalendarYear, yearsLoadedByEveryCounty,
+} from '../store/county-settings.repository.js';
 import { DomainError } from './errors.js';
 import type { ServiceContext } from './context.js';
 
@@ -17,7 +18,8 @@ function days(list: string[] | Record<string, string>, year: number, kind: 'holi
   const entries: Array<[string, string | null]> = Array.isArray(list) ? list.map((d) => [d, null]) : Object.entries(list);
   return entries.map(([day, note]) => {
     const m = DAY.exec(day);
-    const valid = m !== null && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+    const time = Date.parse(`${day}T00:00:00Z`);
+    const valid = m !== null && !Number.isNaN(time) && new Date(time).toISOString().startsWith(day);
     if (!valid) throw new DomainError('validation_failed', `${day} is not a date of the form YYYY-MM-DD`);
     if (Number(m[1]) !== year) throw new DomainError('validation_failed', `${day} is not in ${year}`);
     return { day, kind, note };
@@ -47,30 +49,30 @@ export async function loadCalendarYear(
 
 export interface CalendarHealth {
   status: 'ok' | 'degraded';
-  /** Years within the look-ahead that neither the package nor every county's own data covers. */
+  /** Years within the look-ahead that neither the package nor the county's own data covers. */
   uncoveredYears: number[];
-  /** Open tickets whose deadline was computed on plain weekdays. */
+  /** The county's open tickets whose deadline was computed on plain weekdays. */
   openTicketsOnPlainWeekdays: number;
 }
 
 const LOOK_AHEAD_MS = 90 * 86_400_000;
+const beijingYear = (t: number): number => new Date(t + 8 * 3600_000).getUTCFullYear();
 
-export async function calendarHealth(ctx: ServiceContext): Promise<CalendarHealth> {
-  const now = ctx.now();
-  const years = [...new Set([now, new Date(now.getTime() + LOOK_AHEAD_MS)].map((d) => d.getUTCFullYear()))];
-  const base = ctx.settings.baseCalendar;
-  const [counties, loaded, uncovered] = await Promise.all([
-    sql<{ n: string }>`select count(*) as n from units where kind = 'county'`.execute(ctx.db),
-    ctx.db.selectFrom('calendar_years').select(['year', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('year').execute(),
-    sql<{ n: string }>`select count(*) as n from tickets where due_uncovered and closed_at is null`.execute(ctx.db),
-  ]);
-  const countyCount = Number(counties.rows[0]?.n ?? 0);
-  const everyCounty = new Set(loaded.filter((r) => Number(r.n) >= countyCount).map((r) => r.year));
-  const uncoveredYears = years.filter((y) => !base.covers(y) && !everyCounty.has(y));
-  const openTicketsOnPlainWeekdays = Number(uncovered.rows[0]?.n ?? 0);
-  return {
-    status: uncoveredYears.length > 0 || openTicketsOnPlainWeekdays > 0 ? 'degraded' : 'ok',
-    uncoveredYears,
-    openTicketsOnPlainWeekdays,
-  };
+function yearsAhead(ctx: ServiceContext): number[] {
+  const now = ctx.now().getTime();
+  return [...new Set([beijingYear(now), beijingYear(now + LOOK_AHEAD_MS)])].filter((y) => !ctx.settings.baseCalendar.covers(y));
+}
+
+/** One county's calendar: what a county admin needs to know before next year starts. */
+export async function calendarHealth(ctx: ServiceContext, countyId: string): Promise<CalendarHealth> {
+  const [loaded, flagged] = await Promise.all([loadedYears(ctx.db, countyId), countOpenOnPlainWeekdays(ctx.db, countyId)]);
+  const uncoveredYears = yearsAhead(ctx).filter((y) => !loaded.includes(y));
+  return { status: uncoveredYears.length > 0 || flagged > 0 ? 'degraded' : 'ok', uncoveredYears, openTicketsOnPlainWeekdays: flagged };
+}
+
+/** For /readyz, which anyone may call: whether any county is degraded, without any county's counts. */
+export async function calendarReadiness(ctx: ServiceContext): Promise<{ status: 'ok' | 'degraded'; uncoveredYears: number[] }> {
+  const [coveredEverywhere, anyFlagged] = await Promise.all([yearsLoadedByEveryCounty(ctx.db), countOpenOnPlainWeekdays(ctx.db)]);
+  const uncoveredYears = yearsAhead(ctx).filter((y) => !coveredEverywhere.includes(y));
+  return { status: uncoveredYears.length > 0 || anyFlagged > 0 ? 'degraded' : 'ok', uncoveredYears };
 }

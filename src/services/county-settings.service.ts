@@ -41,8 +41,8 @@ export class CountySettingsCache {
       loadCalendarOverrides(ex, countyId),
     ]);
     return {
-      // A county without rows of its own works to DESIGN.md's defaults.
-      policies: policies.length > 0 ? policies : DEFAULT_POLICIES,
+      // A state the county has no row for works to DESIGN.md's default: no state goes without a limit.
+      policies: [...policies, ...DEFAULT_POLICIES.filter((d) => !policies.some((p) => p.state === d.state))],
       escalation: { ...ESCALATION_LIMITS, ...steps },
       calendar: this.baseCalendar.withOverrides(overrides.days, overrides.years),
     };

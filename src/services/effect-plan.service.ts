@@ -77,6 +77,11 @@ export function planEffects(p: PlanInput): Plan {
       case 'extendDeadline': {
         if (ctx.extendedUntil === null) break;
         const until = new Date(ctx.extendedUntil);
+        // Approved during a pause: the pause so far is spent; it goes on from now against the new date.
+        if (pausedAt !== null) {
+          endPause();
+          pausedAt = now;
+        }
         const policy = resolveLimit(settings.policies, p.state, ticket.category, ticket.priority);
         const ratio = policy?.warningRatio ?? 0.8;
         setDeadline({ dueAt: until, warnAt: new Date(now.getTime() + (until.getTime() - now.getTime()) * ratio) });

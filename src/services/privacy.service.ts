@@ -16,15 +16,16 @@ export function maskIdNumber(id: string | null): string | null {
 
 // Not inside a longer run of digits: an order number is not a phone number.
 const ID_IN_TEXT = /(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9Xx])/g;
-const MOBILE_IN_TEXT = /(?<![0-9])1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4}(?![0-9])/g;
-const LANDLINE_IN_TEXT = /(?<![0-9])0[0-9]{2,3}-[0-9]{7,8}(?![0-9])/g;
+// Mobiles with or without the country code (+86 / 86); landlines as 0851-1234567, (0851)12345678 or 0851 1234567.
+const MOBILE_IN_TEXT = /(?<![0-9])(?:\+?86[\s-]?)?1[3-9][0-9][\s-]?[0-9]{4}[\s-]?[0-9]{4}(?![0-9])/g;
+const LANDLINE_IN_TEXT = /(?<![0-9])(?:0[0-9]{2,3}[-\s]|\(0[0-9]{2,3}\)\s?)[0-9]{7,8}(?![0-9])/g;
 
 /** Phone and ID numbers a cadre typed into a description or a note. */
 export function maskText(text: string): string {
   return text
     .replace(ID_IN_TEXT, (m) => maskIdNumber(m) ?? '')
-    .replace(MOBILE_IN_TEXT, (m) => maskPhone(m.replace(/[\s-]/g, '')) ?? '')
-    .replace(LANDLINE_IN_TEXT, (m) => `${m.slice(0, m.indexOf('-') + 1)}****${m.slice(-2)}`);
+    .replace(MOBILE_IN_TEXT, (m) => maskPhone(m.replace(/[\s-]/g, '').replace(/^\+?86(?=1[3-9])/, '')) ?? '')
+    .replace(LANDLINE_IN_TEXT, (m) => `${m.slice(0, m.length - (m.match(/[0-9]{7,8}$/)?.[0].length ?? 0))}****${m.slice(-2)}`);
 }
 
 /** Every string inside a JSON value (an event payload) masked. */

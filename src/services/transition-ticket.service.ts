@@ -90,6 +90,10 @@ export async function transitionTicket(ctx: ServiceContext, req: TransitionReque
       if (target && !inTicketScope(req.caller, target)) throw new DomainError('unknown_ticket_reference', 'MERGE needs another open ticket of this county');
     }
     await checkReferences(trx, req.countyId, ticket, req.event, now);
+    const approvedUntil = decision.snapshot.context.extendedUntil;
+    if (event.type === 'APPROVE_EXTENSION' && approvedUntil !== null && new Date(approvedUntil) <= now) {
+      throw new DomainError('invalid_payload', 'The requested extension has already passed: deny it, or ask for a new one');
+    }
     // Last: the lifecycle and the payload are judged first, so a 403 means "valid now, but not yours to send".
     if (req.caller) assertMaySend(req.caller, ticket, event.type);
 

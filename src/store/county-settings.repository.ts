@@ -86,3 +86,26 @@ export async function countyIds(ex: Executor): Promise<string[]> {
   const rows = await ex.selectFrom('units').select('id').where('kind', '=', 'county').execute();
   return rows.map((r) => r.id);
 }
+
+export async function loadedYears(ex: Executor, countyId: string): Promise<number[]> {
+  const rows = await ex.selectFrom('calendar_years').select('year').where('county_id', '=', countyId).execute();
+  return rows.map((r) => r.year);
+}
+
+/** Years every county has loaded its own calendar for. */
+export async function yearsLoadedByEveryCounty(ex: Executor): Promise<number[]> {
+  const counties = await countyIds(ex);
+  const rows = await ex.selectFrom('calendar_years').select(['year', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('year').execute();
+  return rows.filter((r) => Number(r.n) >= counties.length).map((r) => r.year);
+}
+
+/** Open tickets whose deadline was computed on plain weekdays, in one county or all. */
+export async function countOpenOnPlainWeekdays(ex: Executor, countyId?: string): Promise<number> {
+  let q = ex
+    .selectFrom('tickets')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('due_uncovered', '=', true)
+    .where('closed_at', 'is', null);
+  if (countyId !== undefined) q = q.where('county_id', '=', countyId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}

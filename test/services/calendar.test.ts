@@ -20,9 +20,12 @@ t.test('a 2027 deadline is reported as uncovered, then computed on the loaded 20
   // Tue 29, Wed 30, Thu 31, then 2027 on plain weekdays: Fri 1 January counts, Mon 4.
   t.equal(before.dueAt, '2027-01-04T16:00:00.000Z');
   const degraded = (await h.app.inject('/readyz')).json();
-  t.match(degraded, { status: 'ready', calendar: { status: 'degraded', uncoveredYears: [2027], openTicketsOnPlainWeekdays: 1 } });
-
+  t.match(degraded, { status: 'ready', calendar: { status: 'degraded', uncoveredYears: [2027] } });
+  t.notOk('openTicketsOnPlainWeekdays' in degraded.calendar, 'the public probe shows no county’s counts');
   const admin = await h.auth('admin');
+  const county = (await h.app.inject({ method: 'GET', url: '/v1/calendar/status', headers: admin })).json();
+  t.same(county, { status: 'degraded', uncoveredYears: [2027], openTicketsOnPlainWeekdays: 1 });
+
   const refused = await h.app.inject({ method: 'PUT', url: '/v1/calendar/years/2027', headers: await h.auth('cadre'), payload: { holidays: [], workdays: [] } });
   t.equal(refused.statusCode, 403, 'only a county admin loads the calendar');
   const loaded = await h.app.inject({
@@ -46,6 +49,8 @@ t.test('a bad calendar file is refused and changes nothing; the chinese-days fil
   const before = await writeCounts(h.db);
   for (const payload of [
     { holidays: ['2027-02-30'], workdays: [] },
+    { holidays: ['2027-13-01'], workdays: [] },
+    { holidays: { '2027-00-10': '无此日' }, workdays: [] },
     { holidays: ['2026-10-01'], workdays: [] },
     { holidays: ['2027-10-01'], workdays: ['2027-10-01'] },
     { holidays: [], workdays: [], extra: 1 },

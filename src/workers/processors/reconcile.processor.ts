@@ -41,7 +41,15 @@ export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJ
         missing.map((s) => ({
           name: 'deadline',
           data: s.data as DeadlineJob,
-          opts: { jobId: s.jobId, delay: Math.max(0, s.runAt.getTime() - now), attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+          opts: {
+            jobId: s.jobId,
+            delay: Math.max(0, s.runAt.getTime() - now),
+            attempts: 5,
+            backoff: { type: 'exponential', delay: 1000 },
+            // As the relay does: finished timers must not pile up in Redis.
+            removeOnComplete: 1000,
+            removeOnFail: 5000,
+          },
         })),
       );
       enqueued += missing.length;

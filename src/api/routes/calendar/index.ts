@@ -21,7 +21,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return { year, holidays: result.holidays, workdays: result.workdays };
   });
 
-  app.get('/calendar/status', { schema: calendarStatusSchema }, async () => calendarHealth(app.services));
+  app.get('/calendar/status', { schema: calendarStatusSchema }, async (request) => calendarHealth(app.services, request.user.cty));
 };
 
 export default calendarRoutes;

@@ -1,7 +1,7 @@
 // Liveness (/healthz) and readiness (/readyz: PostgreSQL and Redis answer).
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
-import { calendarHealth, type CalendarHealth } from '../../../services/calendar.service.js';
+import { calendarReadiness } from '../../../services/calendar.service.js';
 
 const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
@@ -21,8 +21,8 @@ const healthRoutes: FastifyPluginAsync = async (app) => {
     ]);
     const ready = postgres === 'ok' && redis === 'ok';
     // A calendar without next year's holidays still serves: deadlines fall back to weekdays, flagged here.
-    let calendar: CalendarHealth | 'unknown' = 'unknown';
-    if (postgres === 'ok') calendar = await calendarHealth(app.services);
+    let calendar: Awaited<ReturnType<typeof calendarReadiness>> | 'unknown' = 'unknown';
+    if (postgres === 'ok') calendar = await calendarReadiness(app.services);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', postgres, redis, calendar });
   });
 };
