@@ -25,3 +25,18 @@ export async function claimPending(ex: Executor, limit: number): Promise<OutboxR
 export async function markRelayed(ex: Executor, ids: string[], at: Date): Promise<void> {
   if (ids.length > 0) await ex.updateTable('outbox').set({ relayed_at: at }).where('id', 'in', ids).execute();
 }
+
+/**
+ * After Redis lost its data: notification rows relayed since `since` go out again (the relay picks
+ * them up). Receivers may see one twice, under the same delivery id; none is lost.
+ */
+export async function unrelayNotificationsSince(ex: Executor, since: Date): Promise<number> {
+  const result = await ex
+    .updateTable('outbox')
+    .set({ relayed_at: null })
+    .where('topic', 'in', ['notification', 'agenda'])
+    .where('relayed_at', 'is not', null)
+    .where('created_at', '>=', since)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

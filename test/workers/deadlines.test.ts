@@ -166,3 +166,29 @@ t.test('pause keeps the time used; extension moves the deadline; category polici
   const accepted = await send(canal.id, { type: 'ACCEPT' }, 'water');
   t.equal(accepted.dueAt, '2026-12-25T16:00:00.000Z', 'infrastructure: 15 working days from Saturday 5 December');
 });
+
+t.test('after a Redis wipe the last day’s notifications go out again under their delivery ids', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const { settings, redis, sentinel, deadlines } = await harness(t, h);
+  await register(h, {
+    unitId: h.county.units['village-1-1'], category: 'road', description: '通组路塌方', mode: 'joint', leadUnitId: h.county.units['dept-transport'],
+  });
+  const relay = new OutboxRelay(h.db, settings, h.services.now);
+  const notifications = new Queue(QUEUE.notifications, settings);
+  t.teardown(async () => {
+    await relay.close();
+    await notifications.obliterate({ force: true });
+    await notifications.close();
+  });
+  await relay.relayOnce();
+  const [row] = await h.db.selectFrom('outbox').select(['job_id', 'relayed_at']).where('topic', '=', 'notification').execute();
+  t.ok(row?.relayed_at, 'the department notice was relayed');
+  await notifications.obliterate({ force: true });
+  await redis.del(sentinel); // what FLUSHALL does to this prefix
+
+  const swept = await sweep(h.services, deadlines, redis, sentinel, silent);
+  t.equal(swept.rebuilt, true);
+  t.equal(swept.notificationsResent, 1, 'the notice is handed back to the relay');
+  t.equal(await relay.relayOnce(), 1);
+  t.ok(await notifications.getJob(row?.job_id ?? ''), 'and queued again under the same job id, so receivers can tell');
+});

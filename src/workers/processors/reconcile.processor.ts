@@ -3,6 +3,7 @@ import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { timersToReconcile } from '../../services/reconcile.service.js';
+import { unrelayNotificationsSince } from '../../store/outbox.repository.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { DeadlineJob } from '../queues.js';
 
@@ -13,7 +14,12 @@ export interface SweepResult {
   retried: number;
   /** Ids of the jobs added or retried. */
   jobIds: string[];
+  /** Notification outbox rows handed back to the relay after a wipe. */
+  notificationsResent: number;
 }
+
+/** How far back notifications are sent again after a Redis wipe. */
+const NOTIFICATION_REPLAY_MS = 24 * 3600_000;
 
 /**
  * A sentinel key marks a Redis that holds our timers. When it is missing (a wiped or new Redis), the
@@ -56,9 +62,14 @@ export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJ
       jobIds.push(...missing.map((s) => s.jobId));
     }
   }
-  if (rebuilt) await redis.set(sentinelKey, new Date(now).toISOString());
-  if (rebuilt || enqueued > 0 || retried > 0) log.warn({ rebuilt, enqueued, retried }, 'reconcile sweep re-enqueued timers');
-  return { rebuilt, enqueued, retried, jobIds };
+  let notificationsResent = 0;
+  if (rebuilt) {
+    // Queued notifications went with the wipe: the last day's are relayed again from the outbox.
+    notificationsResent = await unrelayNotificationsSince(services.db, new Date(now - NOTIFICATION_REPLAY_MS));
+    await redis.set(sentinelKey, new Date(now).toISOString());
+  }
+  if (rebuilt || enqueued > 0 || retried > 0) log.warn({ rebuilt, enqueued, retried, notificationsResent }, 'reconcile sweep re-enqueued timers');
+  return { rebuilt, enqueued, retried, jobIds, notificationsResent };
 }
 
 export const reconcileProcessor =
