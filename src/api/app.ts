@@ -17,6 +17,9 @@ import ticketRoutes from './routes/tickets/index.js';
 import directoryRoutes from './routes/directory/index.js';
 import calendarRoutes from './routes/calendar/index.js';
 import adminRoutes from './routes/admin/index.js';
+import linkageRoutes from './routes/linkage/index.js';
+import visitRoutes from './routes/visits/index.js';
+import coverageRoutes from './routes/coverage/index.js';
 
 export interface AppOptions {
   services: ServiceContext;
@@ -71,6 +74,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(directoryRoutes, { prefix: '/v1' });
   await fastify.register(calendarRoutes, { prefix: '/v1' });
   await fastify.register(adminRoutes, { prefix: '/v1' });
+  await fastify.register(linkageRoutes, { prefix: '/v1' });
+  await fastify.register(visitRoutes, { prefix: '/v1' });
+  await fastify.register(coverageRoutes, { prefix: '/v1' });
   // Issue 4: the role check goes in `queues.authorize` (see QueueBoardOptions).
   if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });
 };

@@ -45,8 +45,8 @@ export function ticketGrants(c: Caller): TicketGrant[] {
     else if (SUBTREE_ROLES.includes(role)) grants.push({ kind: 'subtree', path: c.unitPath });
     else if (role === 'department') grants.push({ kind: 'department', unitId: c.unitId });
     else if (role === 'cadre') {
-      // Until the cadre-household linkage exists (issue 5), a cadre's households are those of their group.
-      grants.push({ kind: 'subtree', path: c.unitPath }, { kind: 'creator', staffId: c.staffId });
+      // The households linked to them (包联); a ticket whose household has no linked cadre, by their group.
+      grants.push({ kind: 'cadre', staffId: c.staffId, path: c.unitPath }, { kind: 'creator', staffId: c.staffId });
     }
   }
   return grants;
@@ -81,7 +81,13 @@ export interface TicketFacts {
   mode: string | null;
   lead_unit_id: string | null;
   co_unit_ids: string[];
+  /** The handling cadre (the household's linked cadre); null or absent: the cadre of the ticket's group. */
+  cadre_id?: string | null;
 }
+
+/** The ticket's linked cadre is this one; with none, any cadre of the ticket's group. */
+const linkedCadre = (staffId: string, groupPath: string, t: TicketFacts): boolean =>
+  t.cadre_id ? t.cadre_id === staffId : isUnder(t.unit_path, groupPath);
 
 export function inTicketScope(c: Caller, t: TicketFacts): boolean {
   if (t.county_id !== c.countyId) return false;
@@ -95,6 +101,8 @@ export function inTicketScope(c: Caller, t: TicketFacts): boolean {
         return t.created_by === g.staffId;
       case 'department':
         return t.lead_unit_id === g.unitId || t.co_unit_ids.includes(g.unitId);
+      case 'cadre':
+        return linkedCadre(g.staffId, g.path, t);
     }
   });
 }
@@ -113,8 +121,8 @@ export function assertTicketVisible(c: Caller, t: TicketFacts & { id: string }):
 const has = (c: Caller, role: Role) => c.roles.includes(role);
 const placeOf = (c: Caller, t: TicketFacts) => isUnder(t.unit_path, c.unitPath);
 const local = (t: TicketFacts) => t.mode !== 'joint';
-/** The cadre of the ticket's group, or the cadre who registered it. */
-const handlingCadre = (c: Caller, t: TicketFacts) => has(c, 'cadre') && (placeOf(c, t) || t.created_by === c.staffId);
+/** The ticket's linked cadre (else the cadre of its group), or the cadre who registered it. */
+const handlingCadre = (c: Caller, t: TicketFacts) => has(c, 'cadre') && (linkedCadre(c.staffId, c.unitPath, t) || t.created_by === c.staffId);
 const leadDepartment = (c: Caller, t: TicketFacts) => has(c, 'department') && t.lead_unit_id === c.unitId;
 const dispatcher = (c: Caller, t: TicketFacts) => has(c, 'town_dispatcher') && placeOf(c, t);
 const supervisor = (c: Caller, t: TicketFacts) => (has(c, 'town_supervisor') && placeOf(c, t)) || has(c, 'county_supervisor');

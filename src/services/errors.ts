@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   unknown_unit: 400,
   unknown_household: 400,
   unknown_ticket_reference: 400,
+  unknown_cadre: 400,
   invalid_cursor: 400,
   invalid_credentials: 401,
   unauthorized: 401,

@@ -93,12 +93,14 @@ export interface TimelineEntry {
 }
 
 const REGISTER_LABEL: Label = { zh: '挂号', en: 'Registered' };
+// Recorded outside the lifecycle (the state does not change): the household was re-linked to another cadre.
+const RELINK_LABEL: Label = { zh: '变更包联干部', en: 'Linked cadre changed' };
 
 function toTimelineEntry(e: TicketEventRow): TimelineEntry {
   return {
     version: e.version,
     type: e.type,
-    label: EVENT_LABELS[e.type as TicketEventType] ?? REGISTER_LABEL,
+    label: EVENT_LABELS[e.type as TicketEventType] ?? (e.type === 'RELINK' ? RELINK_LABEL : REGISTER_LABEL),
     actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
     payload: maskRecord(e.payload),
     fromState: e.from_state,

@@ -2,6 +2,7 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
 import type { StoredSnapshot } from '../engine/ticket.lifecycle.js';
 import type { AccessLogTable, ApiTokensTable, AuthSessionsTable, RefreshTokensTable } from './access.tables.js';
+import type { CadreStatusesTable, HouseholdKind, HouseholdLinksTable, KeyTag, VisitsTable } from './linkage.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -44,6 +45,10 @@ export interface HouseholdsTable {
   /** Resident ID card number (身份证号); shown masked, read in full only through the access log. */
   id_number: ColumnType<string | null, string | null | undefined, string | null>;
   address: string | null;
+  /** 外出户 (migrant) households are contacted by phone or WeChat. */
+  kind: ColumnType<HouseholdKind, HouseholdKind | undefined, HouseholdKind>;
+  /** 五必访 key-household tags. */
+  key_tags: ColumnType<KeyTag[], KeyTag[] | undefined, KeyTag[]>;
   created_at: CreatedAt;
 }
 
@@ -88,6 +93,8 @@ export interface TicketsTable {
   due_uncovered: ColumnType<boolean, boolean | undefined, boolean>;
   version: number;
   created_by: string;
+  /** The handling cadre: the household's linked cadre at registration, moved when it is re-linked. */
+  cadre_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   updated_at: Timestamp;
   closed_at: Timestamp | null;
@@ -200,6 +207,9 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   api_tokens: ApiTokensTable;
   access_log: AccessLogTable;
+  household_links: HouseholdLinksTable;
+  cadre_statuses: CadreStatusesTable;
+  visits: VisitsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

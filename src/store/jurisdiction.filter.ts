@@ -6,7 +6,9 @@ export type TicketGrant =
   | { kind: 'county' }
   | { kind: 'subtree'; path: string }
   | { kind: 'creator'; staffId: string }
-  | { kind: 'department'; unitId: string };
+  | { kind: 'department'; unitId: string }
+  /** A cadre: tickets of households linked to them; a ticket with no linked cadre, by their group. */
+  | { kind: 'cadre'; staffId: string; path: string };
 
 /** Which places (units and the households in them) a caller may read and register tickets at. */
 export type PlaceGrant = { kind: 'county' } | { kind: 'subtree'; path: string };
@@ -31,6 +33,8 @@ export function ticketScopeSql(countyId: string, grants: TicketGrant[], alias = 
         return sql<SqlBool>`${col('created_by')} = ${g.staffId}`;
       case 'department':
         return sql<SqlBool>`(${col('lead_unit_id')} = ${g.unitId} or ${col('co_unit_ids')} @> array[${g.unitId}]::uuid[])`;
+      case 'cadre':
+        return sql<SqlBool>`(${col('cadre_id')} = ${g.staffId} or (${col('cadre_id')} is null and ${col('unit_path')} <@ ${g.path}::ltree))`;
     }
   });
   return sql<SqlBool>`(${col('county_id')} = ${countyId} and ${anyOf(parts)})`;

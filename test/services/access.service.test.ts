@@ -27,7 +27,7 @@ t.test('one person with two roles holds the union of both', async (t) => {
   t.ok(maySend(both, ticket({}), 'CALLBACK'), 'as supervisor');
   t.notOk(maySend(both, ticket({}), 'ACCEPT'));
   const cadreAndDept = caller({ roles: ['cadre', 'department'], unitId: 'dept-w', unitPath: 'c.dw', unitKind: 'department' });
-  t.same(ticketGrants(cadreAndDept).map((g) => g.kind), ['subtree', 'creator', 'department']);
+  t.same(ticketGrants(cadreAndDept).map((g) => g.kind), ['cadre', 'creator', 'department']);
   t.ok(inTicketScope(cadreAndDept, ticket({ lead_unit_id: 'dept-w' })));
   t.ok(inTicketScope(cadreAndDept, ticket({ created_by: 's1' })));
   t.notOk(inTicketScope(cadreAndDept, ticket({})));
