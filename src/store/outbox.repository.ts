@@ -36,7 +36,8 @@ export async function unrelayNotificationsSince(ex: Executor, since: Date): Prom
     .set({ relayed_at: null })
     .where('topic', 'in', ['notification', 'agenda'])
     .where('relayed_at', 'is not', null)
-    .where('created_at', '>=', since)
+    // run_at is stamped by the service clock, as `since` is; created_at is the database's own.
+    .where('run_at', '>=', since)
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }
