@@ -64,7 +64,8 @@ async function cloneTicket(db: Db, templateId: string, count: number): Promise<s
 await runBench('bench:transition', async () => {
   const { url, db, county, serverVersion } = await createBenchDatabase();
   const api = await startApiChild(url);
-  const authorization = await login(api, 'cadre');
+  // TRIAGE is the town dispatcher's event (docs/SECURITY.md).
+  const authorization = await login(api, 'dispatcher');
   // The template is registered through the API, and one TRIAGE on it proves the route works before load.
   const started = Date.now();
   const body = { householdId: county.households[0], category: '水利', description: '村东头灌溉水渠漏水，用水流失严重，请求尽快修补。' };
@@ -99,7 +100,7 @@ await runBench('bench:transition', async () => {
     k: 0,
     per_client: Math.floor(PGBENCH_TICKETS / CONNECTIONS),
     county: county.countyId,
-    staff: county.staff.cadre ?? '',
+    staff: county.staff.dispatcher ?? '',
     actor_name: sample.actor_name,
     snapshot: sample.snapshot,
     due_at: sample.due_at,
