@@ -146,6 +146,14 @@ export async function request(api: ApiChild, authorization: string, route: strin
   return res.json();
 }
 
+/** The login session a staff member's token runs under: the API checks it on every request. */
+export async function sessionOf(db: Db, staffId: string): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    select id from auth_sessions where staff_id = ${staffId} and revoked_at is null order by created_at desc limit 1`.execute(db);
+  if (!rows[0]) throw new Error(`no open session for staff ${staffId}`);
+  return rows[0].id;
+}
+
 /** Bearer header of a demo account, by logging in through the API like a client would. */
 export async function login(api: ApiChild, username: (typeof DEMO_ACCOUNTS)[number]['username']): Promise<string> {
   const account = DEMO_ACCOUNTS.find((a) => a.username === username);

@@ -1,18 +1,22 @@
 // Benchmark of 挂号 (POST /v1/tickets) against pgbench running the same SQL; `npm run bench:register`.
 import { sql } from 'kysely';
-import { createBenchDatabase, login, request, runBench, settle, startApiChild } from './harness.js';
+import { createBenchDatabase, login, request, runBench, sessionOf, settle, startApiChild } from './harness.js';
 import { checkBaseline, driveApi, printReport, runPgbench } from './load.js';
 
-// The statements registerTicket issues in its one transaction (read off the repositories at commit
-// 495c7a0), in order: household and unit lookups, the per-county-year counter upsert, the ticket with
-// its snapshot, the REGISTER event and the two deadline outbox rows of a `registered` ticket. County
-// settings come from a 30 s cache (four selects per county per 30 s), left out here.
+// What one POST /v1/tickets issues at commit 276df0a (read off the repositories, checked with
+// log_statement = 'all'): the per-request session check, then in one transaction the household and
+// unit lookups, the per-county-year counter upsert, the household's active link (包联 cadre), the ticket
+// with its snapshot, the REGISTER event and the two deadline outbox rows of a `registered` ticket.
+// County settings come from a 30 s cache (four selects per county per 30 s), left out here. The demo
+// county has no links, so the link lookup finds no row and cadre_id comes in as '-' (NULL).
 const SCRIPT = `
+select s.id, s.county_id, s.display_name, s.roles, s.active, u.id as unit_id, u.path, u.kind, a.revoked_at, a.expires_at from staff as s inner join units as u on u.id = s.unit_id inner join auth_sessions as a on a.staff_id = s.id and a.id = :session where s.id = :staff;
 BEGIN;
 select * from households where county_id = :county and id = :household \\gset h_
 select * from units where county_id = :county and id = :h_unit_id \\gset u_
 insert into ticket_counters (county_id, year, last_value) values (:county, :year, 1) on conflict (county_id, year) do update set last_value = ticket_counters.last_value + 1 returning last_value \\gset
-insert into tickets (id, county_id, number, unit_id, unit_path, household_id, category, priority, description, source, mode, state, snapshot, machine_version, level, warned, overdue, clock, entered_at, due_at, warn_at, due_uncovered, lead_unit_id, co_unit_ids, reopen_count, version, created_by, created_at, updated_at, closed_at) values (gen_random_uuid(), :county, concat(:year::int, '-', lpad(:last_value::text, 6, '0')), :u_id, :u_path, :h_id, :category, 'normal', :description, 'visit', null, 'registered', :snapshot, 1, 'village', false, false, 1, now(), :due_at, :warn_at, false, null, '{}', 0, 1, :staff, now(), now(), null) returning * \\gset t_
+select * from household_links where county_id = :county and household_id = :h_id and valid_to is null;
+insert into tickets (id, county_id, number, unit_id, unit_path, household_id, cadre_id, category, priority, description, source, mode, state, snapshot, machine_version, level, warned, overdue, clock, entered_at, due_at, warn_at, due_uncovered, lead_unit_id, co_unit_ids, reopen_count, version, created_by, created_at, updated_at, closed_at) values (gen_random_uuid(), :county, concat(:year::int, '-', lpad(:last_value::text, 6, '0')), :u_id, :u_path, :h_id, nullif(:cadre, '-')::uuid, :category, 'normal', :description, 'visit', null, 'registered', :snapshot, 1, 'village', false, false, 1, now(), :due_at, :warn_at, false, null, '{}', 0, 1, :staff, now(), now(), null) returning * \\gset t_
 insert into ticket_events (county_id, ticket_id, version, type, actor_kind, actor_id, actor_name, payload, from_state, to_state, level, created_at) values (:county, :t_id, 1, 'REGISTER', 'staff', :staff, :actor_name, :payload, null, 'registered', 'village', now());
 insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at) values (:county, :t_id, 'deadline', concat('deadline-', :t_id::text, '-1-village-warning'), jsonb_build_object('ticketId', :t_id::text, 'countyId', :county::text, 'kind', 'warning', 'clock', 1, 'level', 'village'), :warn_at), (:county, :t_id, 'deadline', concat('deadline-', :t_id::text, '-1-village-passed'), jsonb_build_object('ticketId', :t_id::text, 'countyId', :county::text, 'kind', 'passed', 'clock', 1, 'level', 'village'), :due_at);
 END;
@@ -39,8 +43,8 @@ await runBench('bench:register', async () => {
   console.log(`API run wrote ${(await countTickets()) - before} tickets (warm-up included)`);
 
   // The baseline writes what the service wrote: its snapshot, deadlines, payload and actor name, read back.
-  const { rows } = await sql<{ id: string; snapshot: string; due_at: string; warn_at: string; payload: string; actor_name: string; year: number }>`
-    select t.id, t.snapshot::text as snapshot, t.due_at::text as due_at, t.warn_at::text as warn_at, e.payload::text as payload,
+  const { rows } = await sql<{ id: string; cadre_id: string | null; snapshot: string; due_at: string; warn_at: string; payload: string; actor_name: string; year: number }>`
+    select t.id, t.cadre_id, t.snapshot::text as snapshot, t.due_at::text as due_at, t.warn_at::text as warn_at, e.payload::text as payload,
            e.actor_name, split_part(t.number, '-', 1)::int as year
     from tickets t join ticket_events e on e.ticket_id = t.id and e.version = 1
     order by t.id desc limit 1`.execute(db);
@@ -51,6 +55,8 @@ await runBench('bench:register', async () => {
     county: county.countyId,
     household,
     staff: county.staff.cadre ?? '',
+    session: await sessionOf(db, county.staff.cadre ?? ''),
+    cadre: sample.cadre_id ?? '-',
     year: sample.year,
     category: body.category,
     description: body.description,

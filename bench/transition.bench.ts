@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../src/store/db.js';
 import { uuidv7 } from '../src/store/uuidv7.js';
-import { CONNECTIONS, createBenchDatabase, login, request, runBench, settle, startApiChild } from './harness.js';
+import { CONNECTIONS, createBenchDatabase, login, request, runBench, sessionOf, settle, startApiChild } from './harness.js';
 import { checkBaseline, driveApi, printReport, runPgbench } from './load.js';
 
 /** Fresh `registered` tickets for the API run (warm-up included) and for pgbench (split per client). */
@@ -10,14 +10,16 @@ const API_TICKETS = Number(process.env.BENCH_TICKETS ?? 40_000);
 const PGBENCH_TICKETS = Number(process.env.BENCH_PGBENCH_TICKETS ?? 128_000);
 const BATCH = 10_000;
 
-// What transitionTicket and the route issue for TRIAGE onSite (repositories at commit 495c7a0): lock
-// the ticket, versioned update, TRIAGE event, two deadline outbox rows, commit; then the route re-reads
-// the ticket and its timeline. County settings come from a 30 s cache and are left out.
+// What one POST /v1/tickets/:id/events TRIAGE onSite issues at commit 276df0a (repositories, checked
+// with log_statement = 'all'): the per-request session check; lock the ticket, versioned update, TRIAGE
+// event, two deadline outbox rows, commit; then the route re-reads the ticket and its timeline. County
+// settings come from a 30 s cache and are left out.
 // Each client walks its own slice of bench_pool (per-client `k` survives between transactions), so
 // every transaction finds a fresh `registered` ticket; the subquery only maps the slot to its id.
 const SCRIPT = `
 \\set k :k + 1
 \\set n :client_id * :per_client + :k
+select s.id, s.county_id, s.display_name, s.roles, s.active, u.id as unit_id, u.path, u.kind, a.revoked_at, a.expires_at from staff as s inner join units as u on u.id = s.unit_id inner join auth_sessions as a on a.staff_id = s.id and a.id = :session where s.id = :staff;
 BEGIN;
 select * from tickets where county_id = :county and id = (select id from bench_pool where n = :n) for update \\gset t_
 update tickets set state = 'onSite', snapshot = :snapshot, mode = 'onSite', level = 'village', warned = false, overdue = false, clock = 2, entered_at = now(), due_at = :due_at, warn_at = :warn_at, paused_at = null, paused_ms = 0, due_uncovered = false, lead_unit_id = null, co_unit_ids = '{}', reopen_count = 0, updated_at = now(), closed_at = null, version = :t_version::int + 1 where id = :t_id and version = :t_version returning *;
@@ -101,6 +103,7 @@ await runBench('bench:transition', async () => {
     per_client: Math.floor(PGBENCH_TICKETS / CONNECTIONS),
     county: county.countyId,
     staff: county.staff.dispatcher ?? '',
+    session: await sessionOf(db, county.staff.dispatcher ?? ''),
     actor_name: sample.actor_name,
     snapshot: sample.snapshot,
     due_at: sample.due_at,
