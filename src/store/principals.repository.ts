@@ -24,20 +24,7 @@ export async function loadSessionPrincipal(ex: Executor, staffId: string, sessio
     .select(['s.id', 's.county_id', 's.display_name', 's.roles', 's.active', 'u.id as unit_id', 'u.path', 'u.kind', 'a.revoked_at', 'a.expires_at'])
     .where('s.id', '=', staffId)
     .executeTakeFirst();
-  return (
-    row && {
-      staffId: row.id,
-      countyId: row.county_id,
-      name: row.display_name,
-      roles: row.roles,
-      active: row.active,
-      unitId: row.unit_id,
-      unitPath: row.path,
-      unitKind: row.kind,
-      revokedAt: row.revoked_at,
-      expiresAt: row.expires_at,
-    }
-  );
+  return row && toPrincipal(row);
 }
 
 export interface TokenPrincipalRow extends PrincipalRow {
@@ -54,10 +41,17 @@ export async function loadTokenPrincipal(ex: Executor, tokenHash: string): Promi
     .select(['t.id as token_id', 't.routes', 't.revoked_at', 't.expires_at', 's.id', 's.county_id', 's.display_name', 's.roles', 's.active', 'u.id as unit_id', 'u.path', 'u.kind'])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
-  return (
-    row && {
-      tokenId: row.token_id,
-      routes: row.routes,
+  return row && { tokenId: row.token_id, routes: row.routes, ...toPrincipal(row) };
+}
+
+type PrincipalColumns = {
+  id: string; county_id: string; display_name: string; roles: string[]; active: boolean;
+  unit_id: string; path: string; kind: PrincipalRow['unitKind']; revoked_at: Date | null; expires_at: Date | null;
+};
+
+/** The staff, unit and session or token columns both loaders select, as the caller's principal. */
+function toPrincipal(row: PrincipalColumns): PrincipalRow {
+  return {
       staffId: row.id,
       countyId: row.county_id,
       name: row.display_name,
@@ -68,6 +62,5 @@ export async function loadTokenPrincipal(ex: Executor, tokenHash: string): Promi
       unitKind: row.kind,
       revokedAt: row.revoked_at,
       expiresAt: row.expires_at,
-    }
-  );
+  };
 }
