@@ -65,7 +65,7 @@ await runBench('bench:lateness', async () => {
              percentile_disc(0.5) within group (order by l) as p50, percentile_disc(0.99) within group (order by l) as p99,
              max(l) as max, min(l) as min
       from (select extract(epoch from e.created_at - o.run_at) * 1000 as l
-            from ticket_events e join outbox o on o.ticket_id = e.ticket_id and o.job_id like '%-1-village-passed'
+            from ticket_events e join outbox o on o.ticket_id = e.ticket_id and o.job_id like '%.1.v.p'
             where e.type = 'DEADLINE_PASSED') x`.execute(db);
     const l = rows[0];
     if (!l) throw new Error('no lateness figures');

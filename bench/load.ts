@@ -102,7 +102,7 @@ export async function runPgbench(url: string, script: string, vars: Record<strin
 }
 
 // Values that differ between any two tickets, however they were written.
-const VOLATILE = /(^|\.)(id|number|created_at|updated_at|entered_at|run_at|due_at|warn_at)$/;
+const VOLATILE = /(^|\.)(id|number|created_at|updated_at|entered_at|run_at|due_at|warn_at|dueAt)$/;
 function flatten(value: unknown, prefix: string, out: Map<string, string>): Map<string, string> {
   if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
@@ -121,7 +121,9 @@ export async function checkBaseline(db: Db, serviceTicketId: string, pgbenchTick
         'ticket', (select row_to_json(t) from tickets t where t.id = ${id}),
         'events', (select json_agg(e order by e.version) from ticket_events e where e.ticket_id = ${id}),
         'outbox', (select json_agg(o order by o.id) from outbox o where o.ticket_id = ${id})) as doc`.execute(db);
-    return flatten(JSON.parse(JSON.stringify(rows[0]?.doc ?? null).replaceAll(id, 'ID')), '', new Map());
+    // Deadline job ids carry the ticket id in base64url (deadlineJobId).
+    const text = JSON.stringify(rows[0]?.doc ?? null).replaceAll(id, 'ID').replaceAll(Buffer.from(id.replace(/-/g, ''), 'hex').toString('base64url'), 'ID');
+    return flatten(JSON.parse(text), '', new Map());
   };
   const [service, baseline] = [await load(serviceTicketId), await load(pgbenchTicketId)];
   const keys = new Set([...service.keys(), ...baseline.keys()]);

@@ -17,18 +17,17 @@ const PGBENCH_TICKETS = Number(process.env.BENCH_PGBENCH_TICKETS ?? 150_000);
 const TARGET_RATIO = 0.5;
 
 // What one escalation costs PostgreSQL, statement for statement as the deadline processor and
-// transitionTicket issue them for DEADLINE_PASSED village → town on a warned proxy ticket: the
-// processor's read (for the lateness metric), then lock, versioned update, event, and two outbox rows
+// transitionTicket issue them for DEADLINE_PASSED village → town on a warned proxy ticket: lock
+// (the pool lookup stands in for the ticket id the job id carries), versioned update, event, and two outbox rows
 // (the town supervision office's notification, the town-level deadline). Settings come from the cache.
 const SCRIPT = `
 \\set k :k + 1
 \\set n :client_id * :per_client + :k
-select * from tickets where county_id = :county and id = (select id from bench_pool where n = :n) \\gset p_
 BEGIN;
-select * from tickets where county_id = :county and id = :p_id for update \\gset t_
+select * from tickets where county_id = :county and id = (select id from bench_pool where n = :n) for update \\gset t_
 update tickets set state = 'proxy', snapshot = :snapshot, mode = 'proxy', level = 'town', warned = true, overdue = true, clock = 1, entered_at = :t_entered_at, due_at = :due_at, warn_at = null, paused_at = null, paused_ms = 0, due_uncovered = false, lead_unit_id = null, co_unit_ids = '{}', reopen_count = 0, updated_at = now(), closed_at = null, version = :t_version::int + 1 where id = :t_id and version = :t_version returning *;
 insert into ticket_events (county_id, ticket_id, version, type, actor_kind, actor_id, actor_name, payload, from_state, to_state, level, created_at) values (:county, :t_id, :t_version::int + 1, 'DEADLINE_PASSED', 'system', null, 'deadline-worker', '{"clock":1,"level":"village"}', 'proxy', 'proxy', 'town', now());
-insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at) values (:county, :t_id, 'notification', concat('notify-', :t_id::text, '-', :t_version::int + 1, '-1'), jsonb_build_object('ticketId', :t_id::text, 'number', :t_number::text, 'audience', 'townSupervision', 'topic', 'escalated', 'state', 'proxy', 'level', 'town', 'unitId', :t_unit_id::text, 'leadUnitId', null, 'coUnitIds', '[]'::jsonb), now()), (:county, :t_id, 'deadline', concat('deadline-', :t_id::text, '-1-town-passed'), jsonb_build_object('ticketId', :t_id::text, 'countyId', :county::text, 'kind', 'passed', 'clock', 1, 'level', 'town'), :due_at);
+insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at) values (:county, :t_id, 'notification', concat('notify-', :t_id::text, '-', :t_version::int + 1, '-1'), jsonb_build_object('ticketId', :t_id::text, 'number', :t_number::text, 'audience', 'townSupervision', 'topic', 'escalated', 'state', 'proxy', 'level', 'town', 'unitId', :t_unit_id::text, 'leadUnitId', null, 'coUnitIds', '[]'::jsonb), now()), (:county, :t_id, 'deadline', concat(translate(encode(uuid_send(:t_id::uuid), 'base64'), '+/=', '-_'), '.1.t.p'), jsonb_build_object('countyId', :county::text, 'dueAt', (extract(epoch from :due_at::timestamptz) * 1000)::bigint), :due_at);
 END;
 `;
 

@@ -135,8 +135,10 @@ export async function cloneTicket(db: Db, template: { id: string; number: string
         from ticket_events e, ${copies} n where e.ticket_id = ${template.id} order by n.id, e.version`.execute(trx);
       await sql`
         insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at, created_at, relayed_at)
-        select o.county_id, n.id, o.topic, replace(o.job_id, ${template.id}, n.id::text),
-               replace(replace(o.payload::text, ${template.id}, n.id::text), ${template.number}, n.number)::jsonb,
+        select o.county_id, n.id, o.topic,
+               replace(replace(o.job_id, ${template.id}, n.id::text), translate(encode(uuid_send(${template.id}::uuid), 'base64'), '+/=', '-_'), translate(encode(uuid_send(n.id), 'base64'), '+/=', '-_')),
+               (replace(replace(o.payload::text, ${template.id}, n.id::text), ${template.number}, n.number)::jsonb
+                 || case when o.payload ? 'dueAt' then jsonb_build_object('dueAt', (extract(epoch from o.run_at + n.shift) * 1000)::bigint) else '{}' end),
                o.run_at + n.shift, o.created_at + n.shift, o.relayed_at + n.shift
         from outbox o, ${copies} n where o.ticket_id = ${template.id} order by n.id, o.id`.execute(trx);
     });

@@ -24,7 +24,7 @@ BEGIN;
 select * from tickets where county_id = :county and id = (select id from bench_pool where n = :n) for update \\gset t_
 update tickets set state = 'onSite', snapshot = :snapshot, mode = 'onSite', level = 'village', warned = false, overdue = false, clock = 2, entered_at = now(), due_at = :due_at, warn_at = :warn_at, paused_at = null, paused_ms = 0, due_uncovered = false, lead_unit_id = null, co_unit_ids = '{}', reopen_count = 0, updated_at = now(), closed_at = null, version = :t_version::int + 1 where id = :t_id and version = :t_version returning *;
 insert into ticket_events (county_id, ticket_id, version, type, actor_kind, actor_id, actor_name, payload, from_state, to_state, level, created_at) values (:county, :t_id, :t_version::int + 1, 'TRIAGE', 'staff', :staff, :actor_name, '{"mode":"onSite"}', :t_state, 'onSite', 'village', now());
-insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at) values (:county, :t_id, 'deadline', concat('deadline-', :t_id::text, '-2-village-warning'), jsonb_build_object('ticketId', :t_id::text, 'countyId', :county::text, 'kind', 'warning', 'clock', 2, 'level', 'village'), :warn_at), (:county, :t_id, 'deadline', concat('deadline-', :t_id::text, '-2-village-passed'), jsonb_build_object('ticketId', :t_id::text, 'countyId', :county::text, 'kind', 'passed', 'clock', 2, 'level', 'village'), :due_at);
+insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at) values (:county, :t_id, 'deadline', concat(translate(encode(uuid_send(:t_id::uuid), 'base64'), '+/=', '-_'), '.2.v.w'), jsonb_build_object('countyId', :county::text, 'dueAt', (extract(epoch from :warn_at::timestamptz) * 1000)::bigint), :warn_at), (:county, :t_id, 'deadline', concat(translate(encode(uuid_send(:t_id::uuid), 'base64'), '+/=', '-_'), '.2.v.p'), jsonb_build_object('countyId', :county::text, 'dueAt', (extract(epoch from :due_at::timestamptz) * 1000)::bigint), :due_at);
 END;
 select * from tickets where county_id = :county and id = :t_id;
 select * from ticket_events where ticket_id = :t_id order by version;
@@ -55,7 +55,8 @@ async function cloneTicket(db: Db, templateId: string, count: number): Promise<s
         from ticket_events e, unnest(${ids}::uuid[]) as u(id) where e.ticket_id = ${templateId}`.execute(trx);
       await sql`
         insert into outbox (county_id, ticket_id, topic, job_id, payload, run_at)
-        select o.county_id, u.id, o.topic, replace(o.job_id, ${templateId}, u.id::text), replace(o.payload::text, ${templateId}, u.id::text)::jsonb, o.run_at
+        select o.county_id, u.id, o.topic, replace(replace(o.job_id, ${templateId}, u.id::text), translate(encode(uuid_send(${templateId}::uuid), 'base64'), '+/=', '-_'), translate(encode(uuid_send(u.id), 'base64'), '+/=', '-_')),
+               replace(o.payload::text, ${templateId}, u.id::text)::jsonb, o.run_at
         from outbox o, unnest(${ids}::uuid[]) with ordinality as u(id, ord) where o.ticket_id = ${templateId} order by u.ord, o.id`.execute(trx);
     });
     all.push(...ids);

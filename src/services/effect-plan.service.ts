@@ -28,9 +28,42 @@ export interface Plan {
   outbox: NewOutboxRow[];
 }
 
-/** One id per (ticket, clock, level, kind): the relay and the reconcile sweep both use it, so BullMQ keeps one job. */
-export const deadlineJobId = (ticketId: string, clock: number, level: string, kind: 'warning' | 'passed'): string =>
-  `deadline-${ticketId}-${clock}-${level}-${kind}`;
+export type TimerKind = 'warning' | 'passed';
+export type TimerLevel = 'village' | 'town' | 'county';
+
+/** What a deadline job is about; its id says it all, so the job's data need not repeat it. */
+export interface TimerKey {
+  ticketId: string;
+  clock: number;
+  level: TimerLevel;
+  kind: TimerKind;
+}
+
+const LEVEL_CODE: Record<TimerLevel, string> = { village: 'v', town: 't', county: 'c' };
+const KIND_CODE: Record<TimerKind, string> = { warning: 'w', passed: 'p' };
+const LEVEL_OF = Object.fromEntries(Object.entries(LEVEL_CODE).map(([l, c]) => [c, l])) as Record<string, TimerLevel>;
+const KIND_OF = Object.fromEntries(Object.entries(KIND_CODE).map(([k, c]) => [c, k])) as Record<string, TimerKind>;
+
+/**
+ * One id per (ticket, clock, level, kind): the relay and the reconcile sweep both use it, so BullMQ keeps
+ * one job. Compact on purpose (the ticket's UUID in base64url, then `.clock.level.kind` initials, e.g.
+ * `AZq3xV1Ad8iQq8c2Zl0Xxw.1.v.p`): Redis holds the id three times per pending timer, and every byte counts
+ * towards the 1 KB per pending deadline budget (docs/PERFORMANCE.md). parseDeadlineJobId reads it back.
+ */
+export const deadlineJobId = (ticketId: string, clock: number, level: string, kind: TimerKind): string =>
+  `${Buffer.from(ticketId.replace(/-/g, ''), 'hex').toString('base64url')}.${clock}.${LEVEL_CODE[level as TimerLevel] ?? level}.${KIND_CODE[kind]}`;
+
+/** The timer a deadline job id names, or null when the id is not one. */
+export function parseDeadlineJobId(jobId: string): TimerKey | null {
+  const [ticket, clock, level, kind, extra] = jobId.split('.');
+  if (extra !== undefined || !ticket || ticket.length !== 22 || !clock || !/^[0-9]+$/.test(clock)) return null;
+  const hex = Buffer.from(ticket, 'base64url').toString('hex');
+  const lv = LEVEL_OF[level ?? ''];
+  const kd = KIND_OF[kind ?? ''];
+  if (hex.length !== 32 || !lv || !kd) return null;
+  const ticketId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { ticketId, clock: Number(clock), level: lv, kind: kd };
+}
 
 export function planEffects(p: PlanInput): Plan {
   const { ticket, snapshot, now, settings } = p;
@@ -128,9 +161,11 @@ export function planEffects(p: PlanInput): Plan {
   });
 
   if (deadlineSet && dueAt !== null) {
-    const data = (kind: 'warning' | 'passed') => ({ ticketId: ticket.id, countyId: ticket.countyId, kind, clock: ctx.clock, level: ctx.level });
-    if (warnAt !== null) outbox.push(row(p, 'deadline', deadlineJobId(ticket.id, ctx.clock, ctx.level, 'warning'), warnAt, data('warning')));
-    outbox.push(row(p, 'deadline', deadlineJobId(ticket.id, ctx.clock, ctx.level, 'passed'), dueAt, data('passed')));
+    // The job id names the timer; the data carries only what the id cannot: the county, and the due time for the lateness metric.
+    if (warnAt !== null) {
+      outbox.push(row(p, 'deadline', deadlineJobId(ticket.id, ctx.clock, ctx.level, 'warning'), warnAt, { countyId: ticket.countyId, dueAt: warnAt.getTime() }));
+    }
+    outbox.push(row(p, 'deadline', deadlineJobId(ticket.id, ctx.clock, ctx.level, 'passed'), dueAt, { countyId: ticket.countyId, dueAt: dueAt.getTime() }));
   }
   return { dueAt, warnAt, pausedAt, pausedMsAdded, uncovered, outbox };
 }

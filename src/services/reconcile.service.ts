@@ -6,7 +6,8 @@ import type { ServiceContext } from './context.js';
 export interface TimerSpec {
   jobId: string;
   runAt: Date;
-  data: { ticketId: string; countyId: string; kind: 'warning' | 'passed'; clock: number; level: string };
+  /** As the outbox row's payload for the same timer (effect-plan.service.ts). */
+  data: { countyId: string; dueAt: number };
 }
 
 function specs(row: TimerRow, until: Date | null): TimerSpec[] {
@@ -16,7 +17,7 @@ function specs(row: TimerRow, until: Date | null): TimerSpec[] {
     out.push({
       jobId: deadlineJobId(row.id, row.clock, row.level, kind),
       runAt,
-      data: { ticketId: row.id, countyId: row.county_id, kind, clock: row.clock, level: row.level },
+      data: { countyId: row.county_id, dueAt: runAt.getTime() },
     });
   };
   if (!row.warned) add('warning', row.warn_at);

@@ -8,7 +8,7 @@ import { OutboxRelay } from './outbox-relay.js';
 import { deadlineProcessor } from './processors/deadline.processor.js';
 import { logNotifier, notificationProcessor, type Notifier } from './processors/notification.processor.js';
 import { reconcileProcessor } from './processors/reconcile.processor.js';
-import { QUEUE, type DeadlineJob, type QueueSettings } from './queues.js';
+import { EVENT_STREAM, JOB_RETENTION, QUEUE, type DeadlineJob, type QueueSettings } from './queues.js';
 import { registerWorkerMetrics } from './worker.metrics.js';
 
 export interface WorkerOptions {
@@ -33,8 +33,8 @@ export function startWorkers(opts: WorkerOptions): () => Promise<void> {
   const metrics = registerWorkerMetrics(opts.metrics ?? new Registry(), queues, log);
   const notifier = opts.notifier ?? logNotifier(log);
   const workers: Worker[] = [
-    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, concurrency: 8 }),
-    new Worker(QUEUE.notifications, notificationProcessor({ services, notifier, log, metrics }), { ...common, concurrency: 8 }),
+    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, ...JOB_RETENTION, concurrency: 8 }),
+    new Worker(QUEUE.notifications, notificationProcessor({ services, notifier, log, metrics }), { ...common, ...JOB_RETENTION, concurrency: 8 }),
   ];
   for (const w of workers) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
   const stopRelay = new OutboxRelay(services.db, queues, services.now).start(log, opts.relayIntervalMs);
@@ -42,10 +42,10 @@ export function startWorkers(opts: WorkerOptions): () => Promise<void> {
   // The reconcile sweep runs as a BullMQ job scheduler, so one worker of many runs each tick.
   const sweepEveryMs = opts.sweepEveryMs ?? 30_000;
   const redis = new Redis(queues.connection);
-  const deadlines = new Queue<DeadlineJob>(QUEUE.deadlines, common);
+  const deadlines = new Queue<DeadlineJob>(QUEUE.deadlines, { ...common, streams: EVENT_STREAM });
   const maintenance = new Queue(QUEUE.maintenance, common);
   const sentinelKey = `${queues.prefix}:timers-sentinel`;
-  workers.push(new Worker(QUEUE.maintenance, reconcileProcessor(services, deadlines, redis, sentinelKey, log), { ...common, concurrency: 1 }));
+  workers.push(new Worker(QUEUE.maintenance, reconcileProcessor(services, deadlines, redis, sentinelKey, log), { ...common, ...JOB_RETENTION, concurrency: 1 }));
   // Upserted again every interval: a wiped Redis loses the scheduler with everything else.
   const schedule = () =>
     maintenance.upsertJobScheduler('reconcile-sweep', { every: sweepEveryMs }, { name: 'sweep' }).catch((err: unknown) => {

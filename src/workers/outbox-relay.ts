@@ -3,7 +3,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { claimPending, markRelayed, type OutboxRow } from '../store/outbox.repository.js';
-import { DEFAULT_NOTIFY_RETRY, DEFAULT_RETRY, QUEUE, type QueueSettings } from './queues.js';
+import { DEFAULT_NOTIFY_RETRY, DEFAULT_RETRY, EVENT_STREAM, QUEUE, type QueueSettings } from './queues.js';
 
 const queueFor: Record<OutboxRow['topic'], string> = {
   deadline: QUEUE.deadlines,
@@ -23,7 +23,7 @@ export class OutboxRelay {
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.settings.connection, prefix: this.settings.prefix });
+      q = new Queue(name, { connection: this.settings.connection, prefix: this.settings.prefix, streams: EVENT_STREAM });
       this.queues.set(name, q);
     }
     return q;
@@ -54,9 +54,8 @@ export class OutboxRelay {
             opts: {
               jobId: row.job_id,
               delay: Math.max(0, row.run_at.getTime() - now),
+              // Finished jobs are trimmed by the workers (JOB_RETENTION): options stored on every job cost Redis memory.
               ...this.retryFor(name),
-              removeOnComplete: 1000,
-              removeOnFail: 5000,
             },
           })),
         );

@@ -7,12 +7,14 @@ export const QUEUE = {
   maintenance: 'maintenance',
 } as const;
 
+/**
+ * A deadline job's data. The ticket, clock, level and kind are in its id (deadlineJobId / parseDeadlineJobId in
+ * services/effect-plan.service.ts); the data stays small because Redis keeps one hash per pending timer.
+ */
 export interface DeadlineJob {
-  ticketId: string;
   countyId: string;
-  kind: 'warning' | 'passed';
-  clock: number;
-  level: 'village' | 'town' | 'county';
+  /** When the timer was due (ms since the epoch): the lateness metric measures from it. */
+  dueAt: number;
 }
 
 export interface NotificationJob {
@@ -26,6 +28,18 @@ export interface NotificationJob {
   leadUnitId: string | null;
   coUnitIds: string[];
 }
+
+/**
+ * How many finished jobs the workers keep (for the dashboard), set on the workers rather than on each job:
+ * job options are stored in every pending job's hash.
+ */
+export const JOB_RETENTION = { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } } as const;
+
+/**
+ * BullMQ's per-queue events stream (read by QueueEvents listeners, which only tests use) keeps 10,000
+ * entries by default, about 100 bytes each: 1,000 is plenty for a live listener.
+ */
+export const EVENT_STREAM = { events: { maxLen: 1000 } } as const;
 
 /** Attempts and the first backoff delay (doubling after each failure) of a queue's jobs. */
 export interface RetrySettings {

@@ -12,6 +12,7 @@ import { deadlineProcessor } from '../../src/workers/processors/deadline.process
 import { startMetricsServer } from '../../src/workers/metrics.server.js';
 import { registerWorkerMetrics } from '../../src/workers/worker.metrics.js';
 import { QUEUE, redisOptions, type DeadlineJob, type QueueSettings } from '../../src/workers/queues.js';
+import { deadlineJobId } from '../../src/services/effect-plan.service.js';
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 type Teardown = { teardown: (fn: () => unknown) => void };
@@ -108,7 +109,7 @@ t.test('/metrics shows deadlines pending, escalations by level, lateness and not
   // The red card 2.5 s after the due time, through the worker's own processor.
   const deadlines = new Queue<DeadlineJob>(QUEUE.deadlines, settings);
   t.teardown(() => deadlines.close());
-  const passed = await deadlines.getJob(`deadline-${ticket.id}-1-village-passed`);
+  const passed = await deadlines.getJob(deadlineJobId(ticket.id, 1, 'village', 'passed'));
   h.clock.advance(24 * 3600_000 + 2500);
   t.equal(await deadlineProcessor(h.services, silent, metrics)(passed as Job<DeadlineJob>), 'applied');
   t.equal(await deadlineProcessor(h.services, silent, metrics)(passed as Job<DeadlineJob>), 'stale', 'a duplicate counts nothing');

@@ -9,6 +9,7 @@ import { deadlineProcessor } from '../../src/workers/processors/deadline.process
 import { sweep } from '../../src/workers/processors/reconcile.processor.js';
 import { OutboxRelay } from '../../src/workers/outbox-relay.js';
 import { QUEUE, redisOptions, type DeadlineJob } from '../../src/workers/queues.js';
+import { deadlineJobId } from '../../src/services/effect-plan.service.js';
 
 const silent = pino({ level: 'silent' });
 const HOUR = 3600_000;
@@ -105,11 +106,11 @@ t.test('a duplicate job and a sweep racing the timer escalate once', async (t) =
   t.teardown(() => relay.close());
   await relay.relayOnce();
   h.clock.advance(25 * HOUR);
-  const timer = await deadlines.getJob(`deadline-${ticket.id}-1-village-passed`);
+  const timer = await deadlines.getJob(deadlineJobId(ticket.id, 1, 'village', 'passed'));
   t.ok(timer, 'the relayed timer exists');
   // The timer fires while the sweep finds the same deadline due: same job id, so the sweep adds nothing.
   const [swept] = await Promise.all([tick(), timer?.promote()]);
-  t.notOk(swept.jobIds.includes(`deadline-${ticket.id}-1-village-passed`), 'the sweep does not duplicate a pending timer');
+  t.notOk(swept.jobIds.includes(deadlineJobId(ticket.id, 1, 'village', 'passed')), 'the sweep does not duplicate a pending timer');
   // The harness's QueueEvents is subscribed already: a fresh one could miss a job that just finished.
   await timer?.waitUntilFinished(events);
   // Two workers running the very same job at once (a stalled job redelivered).
@@ -126,7 +127,7 @@ t.test('concurrent deliveries of one due timer: exactly one applies', async (t) 
   const ticket = await register(h, { householdId: h.county.households[1], category: 'insurance', description: '代办', mode: 'proxy' });
   h.clock.advance(25 * HOUR);
   const process = deadlineProcessor(h.services, silent);
-  const job = { data: { ticketId: ticket.id, countyId: h.county.countyId, kind: 'passed', clock: 1, level: 'village' } };
+  const job = { id: deadlineJobId(ticket.id, 1, 'village', 'passed'), data: { countyId: h.county.countyId, dueAt: Date.parse(ticket.dueAt) } };
   const outcomes = await Promise.all(Array.from({ length: 5 }, () => process(job as never)));
   t.same(outcomes.sort(), ['applied', 'stale', 'stale', 'stale', 'stale']);
 });

@@ -8,6 +8,7 @@ import { OutboxRelay } from '../../src/workers/outbox-relay.js';
 import { deadlineProcessor } from '../../src/workers/processors/deadline.processor.js';
 import { startWorkers } from '../../src/workers/index.js';
 import { QUEUE, redisOptions, type DeadlineJob, type NotificationJob } from '../../src/workers/queues.js';
+import { deadlineJobId, parseDeadlineJobId } from '../../src/services/effect-plan.service.js';
 
 const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
@@ -33,9 +34,11 @@ t.test('a registered ticket\'s deadline reaches BullMQ once, keyed by ticket, cl
   t.teardown(() => relay.close());
   t.equal(await relay.relayOnce(), 2, 'warning and deadline rows relayed');
   t.equal(await relay.relayOnce(), 0, 'nothing is relayed twice');
-  const passed = await deadlines.getJob(`deadline-${ticket.id}-1-village-passed`);
-  const warning = await deadlines.getJob(`deadline-${ticket.id}-1-village-warning`);
+  const passed = await deadlines.getJob(deadlineJobId(ticket.id, 1, 'village', 'passed'));
+  const warning = await deadlines.getJob(deadlineJobId(ticket.id, 1, 'village', 'warning'));
   t.ok(passed && warning, 'both jobs exist under their deterministic ids');
+  t.same(parseDeadlineJobId(passed?.id ?? ''), { ticketId: ticket.id, clock: 1, level: 'village', kind: 'passed' }, 'the id names the timer');
+  t.same(passed?.data, { countyId: h.county.countyId, dueAt: Date.parse(ticket.dueAt) }, 'the data adds only the county and the due time');
   t.equal(passed?.opts.delay, 24 * 3600_000, 'due 24 h after registration');
   t.equal(warning?.opts.delay, Math.round(0.8 * 24 * 3600_000), 'yellow card at 80 %');
   t.equal(await deadlines.getDelayedCount(), 2);
@@ -81,4 +84,19 @@ t.test('workers deliver notifications relayed from the outbox', async (t) => {
   // Stop before the database goes away with the test's other teardowns.
   await stop();
   t.match(delivered, [{ audience: 'departments', topic: 'dispatched', leadUnitId: h.county.units['dept-transport'], state: 'joint.dispatched' }]);
+});
+
+t.test('deadline job ids read back, and anything else is refused', async (t) => {
+  const id = '019ab0c4-5d6e-7f80-9a1b-2c3d4e5f6a7b';
+  for (const level of ['village', 'town', 'county'] as const) {
+    for (const kind of ['warning', 'passed'] as const) {
+      const jobId = deadlineJobId(id, 12, level, kind);
+      t.notOk(jobId.includes(':'), 'BullMQ refuses ":" in custom ids');
+      t.same(parseDeadlineJobId(jobId), { ticketId: id, clock: 12, level, kind });
+    }
+  }
+  t.ok(deadlineJobId(id, 1, 'village', 'passed').length <= 28, 'short: Redis holds it three times per pending timer');
+  for (const bad of ['', 'deadline-x-1-village-passed', 'AZqwxF1ef4CaGyw9Tl9qew.1.v', 'AZqwxF1ef4CaGyw9Tl9qew.x.v.p', 'AZqwxF1ef4CaGyw9Tl9qew.1.q.p', 'AZqwxF1ef4CaGyw9Tl9qew.1.v.p.9']) {
+    t.equal(parseDeadlineJobId(bad), null, `refused: ${bad}`);
+  }
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { timersToReconcile } from '../../services/reconcile.service.js';
 import { unrelayNotificationsSince } from '../../store/outbox.repository.js';
 import type { ServiceContext } from '../../services/context.js';
-import type { DeadlineJob } from '../queues.js';
+import { DEFAULT_RETRY, type DeadlineJob } from '../queues.js';
 
 export interface SweepResult {
   /** True when Redis had lost its data and every pending timer was rebuilt. */
@@ -22,6 +22,24 @@ export interface SweepResult {
 const NOTIFICATION_REPLAY_MS = 24 * 3600_000;
 
 /**
+ * Whether each job exists and whether it failed, in one round trip: during a storm every due timer is
+ * checked while its job waits, so one request per timer would cost the sweep seconds.
+ */
+async function jobStates(queue: Queue, redis: Redis, jobIds: string[]): Promise<Array<'missing' | 'failed' | 'present'>> {
+  if (jobIds.length === 0) return [];
+  const pipeline = redis.pipeline();
+  for (const id of jobIds) pipeline.exists(queue.toKey(id)).zscore(queue.keys.failed ?? queue.toKey('failed'), id);
+  const replies = (await pipeline.exec()) ?? [];
+  return jobIds.map((_, i) => {
+    const [existsErr, exists] = replies[2 * i] ?? [null, 0];
+    const [failedErr, failedScore] = replies[2 * i + 1] ?? [null, null];
+    if (existsErr || failedErr) throw existsErr ?? failedErr;
+    if (exists === 0) return 'missing';
+    return failedScore === null ? 'present' : 'failed';
+  });
+}
+
+/**
  * A sentinel key marks a Redis that holds our timers. When it is missing (a wiped or new Redis), the
  * sweep re-adds every pending timer, future ones delayed; otherwise only the ones already due.
  */
@@ -32,30 +50,25 @@ export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJ
   let retried = 0;
   const jobIds: string[] = [];
   for await (const page of timersToReconcile(services, { all: rebuilt })) {
-    const existing = await Promise.all(page.map((s) => deadlines.getJob(s.jobId)));
-    const missing = page.filter((_, i) => existing[i] === undefined);
+    const state = await jobStates(deadlines, redis, page.map((s) => s.jobId));
+    const missing = page.filter((_, i) => state[i] === 'missing');
     // A job that used up its attempts (say, PostgreSQL was down) would block its id for ever: retry it.
-    for (const job of existing) {
+    for (const [i, spec] of page.entries()) {
+      if (state[i] !== 'failed') continue;
+      const job = await deadlines.getJob(spec.jobId);
       if (job && (await job.isFailed())) {
         await job.retry('failed');
         retried += 1;
-        if (job.id) jobIds.push(job.id);
+        jobIds.push(spec.jobId);
       }
     }
     if (missing.length > 0) {
       await deadlines.addBulk(
         missing.map((s) => ({
           name: 'deadline',
-          data: s.data as DeadlineJob,
-          opts: {
-            jobId: s.jobId,
-            delay: Math.max(0, s.runAt.getTime() - now),
-            attempts: 5,
-            backoff: { type: 'exponential', delay: 1000 },
-            // As the relay does: finished timers must not pile up in Redis.
-            removeOnComplete: 1000,
-            removeOnFail: 5000,
-          },
+          data: s.data,
+          // As the relay adds them (finished jobs are trimmed by the workers).
+          opts: { jobId: s.jobId, delay: Math.max(0, s.runAt.getTime() - now), attempts: DEFAULT_RETRY.attempts, backoff: { type: 'exponential', delay: DEFAULT_RETRY.backoffMs } },
         })),
       );
       enqueued += missing.length;
