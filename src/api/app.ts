@@ -20,6 +20,7 @@ import adminRoutes from './routes/admin/index.js';
 import linkageRoutes from './routes/linkage/index.js';
 import visitRoutes from './routes/visits/index.js';
 import coverageRoutes from './routes/coverage/index.js';
+import syncRoutes from './routes/sync/index.js';
 
 export interface AppOptions {
   services: ServiceContext;
@@ -77,6 +78,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(linkageRoutes, { prefix: '/v1' });
   await fastify.register(visitRoutes, { prefix: '/v1' });
   await fastify.register(coverageRoutes, { prefix: '/v1' });
+  await fastify.register(syncRoutes, { prefix: '/v1' });
   // Issue 4: the role check goes in `queues.authorize` (see QueueBoardOptions).
   if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });
 };

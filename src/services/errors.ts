@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   unknown_ticket_reference: 400,
   unknown_cadre: 400,
   invalid_cursor: 400,
+  duplicate_client_id: 400,
   invalid_credentials: 401,
   unauthorized: 401,
   token_expired: 401,

@@ -2,7 +2,8 @@
 import { decide, isFinal, restoreTicket, stateName, storeSnapshot } from '../engine/ticket.lifecycle.js';
 import { MACHINE_VERSION } from '../engine/ticket.machine.js';
 import { TIMER_EVENTS, type EventActor, type TicketEvent } from '../engine/ticket.events.js';
-import type { Ticket } from '../store/database.js';
+import type { Transaction } from 'kysely';
+import type { Database, Ticket } from '../store/database.js';
 import type { Executor } from '../store/db.js';
 import { findTicket, lockTicket, updateTicket } from '../store/tickets.repository.js';
 import { appendEvent } from '../store/ticket-events.repository.js';
@@ -12,6 +13,7 @@ import { planEffects } from './effect-plan.service.js';
 import { DomainError } from './errors.js';
 import { assertMaySend, assertTicketVisible, inTicketScope, type Caller } from './access.service.js';
 import type { ServiceContext } from './context.js';
+import type { CountySettings } from './county-settings.service.js';
 
 const timerEvents: readonly string[] = TIMER_EVENTS;
 
@@ -59,102 +61,113 @@ export async function transitionTicket(ctx: ServiceContext, req: TransitionReque
   // Read before the transaction, not on the pool from inside it: with every pooled connection a
   // transaction waiting for that read (after the cache's TTL), nothing would ever move again.
   const settings = await ctx.settings.get(ctx.db, req.countyId);
-  return ctx.db.transaction().execute(async (trx) => {
-    const ticket = await lockTicket(trx, req.countyId, req.ticketId);
-    if (!ticket) throw new DomainError('ticket_not_found', `No ticket ${req.ticketId}`);
-    if (req.caller) assertTicketVisible(req.caller, ticket);
-    if (req.expectedVersion !== undefined && req.expectedVersion !== ticket.version) {
-      throw new DomainError('version_conflict', `Ticket is at version ${ticket.version}, not ${req.expectedVersion}`, {
-        currentVersion: ticket.version,
-      });
-    }
-    if (ticket.machine_version !== MACHINE_VERSION) {
-      throw new DomainError('unsupported_machine_version', `Ticket snapshot has machine version ${ticket.machine_version}`);
-    }
-    const event = { ...req.event, actor: req.actor } as TicketEvent;
-    const snapshot = restoreTicket(ticket.snapshot);
-    const decision = decide(snapshot, event);
-    if (!decision.ok) {
-      const message =
-        decision.reason === 'event_not_allowed'
-          ? `${event.type} is not allowed in state ${ticket.state}`
-          : `${event.type} payload is not acceptable in state ${ticket.state}`;
-      // People are offered only what people may send; timer events belong to the workers.
-      const allowed = req.actor.kind === 'staff' ? decision.allowed.filter((e) => !timerEvents.includes(e)) : decision.allowed;
-      throw new DomainError(decision.reason, message, { allowed });
-    }
-    const now = ctx.now();
-    if (req.caller && req.event.type === 'MERGE') {
-      // A ticket outside the caller's jurisdiction is no merge target: it does not exist for them.
-      const target = await findTicket(trx, req.countyId, req.event.into);
-      if (target && !inTicketScope(req.caller, target)) throw new DomainError('unknown_ticket_reference', 'MERGE needs another open ticket of this county');
-    }
-    await checkReferences(trx, req.countyId, ticket, req.event, now);
-    const approvedUntil = decision.snapshot.context.extendedUntil;
-    if (event.type === 'APPROVE_EXTENSION' && approvedUntil !== null && new Date(approvedUntil) <= now) {
-      throw new DomainError('invalid_payload', 'The requested extension has already passed: deny it, or ask for a new one');
-    }
-    // Last: the lifecycle and the payload are judged first, so a 403 means "valid now, but not yours to send".
-    if (req.caller) assertMaySend(req.caller, ticket, event.type);
+  return ctx.db.transaction().execute((trx) => transitionInTransaction(ctx, trx, settings, req));
+}
 
-    const next = decision.snapshot;
-    const state = stateName(next);
-    const version = ticket.version + 1;
-    const plan = planEffects({
-      ticket: {
-        id: ticket.id, countyId: ticket.county_id, number: ticket.number, unitId: ticket.unit_id,
-        category: ticket.category, priority: ticket.priority,
-      },
-      state,
-      snapshot: next,
-      version,
-      effects: decision.effects,
-      current: { dueAt: ticket.due_at, warnAt: ticket.warn_at, pausedAt: ticket.paused_at, uncovered: ticket.due_uncovered },
-      now,
-      settings,
+/**
+ * The same transition on a transaction the caller holds (offline sync commits its record with the
+ * event). Read the county's settings before opening that transaction (see transitionTicket).
+ */
+export async function transitionInTransaction(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  settings: CountySettings,
+  req: TransitionRequest,
+): Promise<Ticket> {
+  const ticket = await lockTicket(trx, req.countyId, req.ticketId);
+  if (!ticket) throw new DomainError('ticket_not_found', `No ticket ${req.ticketId}`);
+  if (req.caller) assertTicketVisible(req.caller, ticket);
+  if (req.expectedVersion !== undefined && req.expectedVersion !== ticket.version) {
+    throw new DomainError('version_conflict', `Ticket is at version ${ticket.version}, not ${req.expectedVersion}`, {
+      currentVersion: ticket.version,
     });
-    if (plan.uncovered && !ticket.due_uncovered) {
-      ctx.log?.warn({ ticketId: ticket.id, dueAt: plan.dueAt }, 'deadline computed on plain weekdays: no calendar data for its year');
-    }
-    const c = next.context;
-    const updated = await updateTicket(trx, ticket.id, ticket.version, {
-      state,
-      snapshot: JSON.stringify(storeSnapshot(next)),
-      mode: c.mode,
-      level: c.level,
-      warned: c.warned,
-      overdue: c.overdue,
-      clock: c.clock,
-      entered_at: state !== ticket.state || c.clock !== ticket.clock ? now : ticket.entered_at,
-      due_at: plan.dueAt,
-      warn_at: plan.warnAt,
-      paused_at: plan.pausedAt,
-      paused_ms: Number(ticket.paused_ms) + plan.pausedMsAdded,
-      due_uncovered: plan.uncovered,
-      lead_unit_id: c.leadUnitId,
-      co_unit_ids: c.coUnitIds,
-      reopen_count: c.reopenCount,
-      updated_at: now,
-      closed_at: isFinal(next) ? now : null,
-    });
-    // The row lock makes this unreachable short of a bug; refuse rather than write a second history.
-    if (!updated) throw new DomainError('version_conflict', 'Ticket changed during the transition');
-    const { type: _type, ...payload } = req.event;
-    await appendEvent(trx, {
-      county_id: ticket.county_id,
-      ticket_id: ticket.id,
-      version,
-      type: event.type,
-      actor_kind: req.actor.kind,
-      actor_id: req.actor.kind === 'staff' ? req.actor.staffId : null,
-      actor_name: req.actor.kind === 'staff' ? (req.actorName ?? null) : req.actor.name,
-      payload: JSON.stringify(payload),
-      from_state: ticket.state,
-      to_state: state,
-      level: c.level,
-      created_at: now,
-    });
-    await insertOutbox(trx, plan.outbox);
-    return updated;
+  }
+  if (ticket.machine_version !== MACHINE_VERSION) {
+    throw new DomainError('unsupported_machine_version', `Ticket snapshot has machine version ${ticket.machine_version}`);
+  }
+  const event = { ...req.event, actor: req.actor } as TicketEvent;
+  const snapshot = restoreTicket(ticket.snapshot);
+  const decision = decide(snapshot, event);
+  if (!decision.ok) {
+    const message =
+      decision.reason === 'event_not_allowed'
+        ? `${event.type} is not allowed in state ${ticket.state}`
+        : `${event.type} payload is not acceptable in state ${ticket.state}`;
+    // People are offered only what people may send; timer events belong to the workers.
+    const allowed = req.actor.kind === 'staff' ? decision.allowed.filter((e) => !timerEvents.includes(e)) : decision.allowed;
+    throw new DomainError(decision.reason, message, { allowed });
+  }
+  const now = ctx.now();
+  if (req.caller && req.event.type === 'MERGE') {
+    // A ticket outside the caller's jurisdiction is no merge target: it does not exist for them.
+    const target = await findTicket(trx, req.countyId, req.event.into);
+    if (target && !inTicketScope(req.caller, target)) throw new DomainError('unknown_ticket_reference', 'MERGE needs another open ticket of this county');
+  }
+  await checkReferences(trx, req.countyId, ticket, req.event, now);
+  const approvedUntil = decision.snapshot.context.extendedUntil;
+  if (event.type === 'APPROVE_EXTENSION' && approvedUntil !== null && new Date(approvedUntil) <= now) {
+    throw new DomainError('invalid_payload', 'The requested extension has already passed: deny it, or ask for a new one');
+  }
+  // Last: the lifecycle and the payload are judged first, so a 403 means "valid now, but not yours to send".
+  if (req.caller) assertMaySend(req.caller, ticket, event.type);
+
+  const next = decision.snapshot;
+  const state = stateName(next);
+  const version = ticket.version + 1;
+  const plan = planEffects({
+    ticket: {
+      id: ticket.id, countyId: ticket.county_id, number: ticket.number, unitId: ticket.unit_id,
+      category: ticket.category, priority: ticket.priority,
+    },
+    state,
+    snapshot: next,
+    version,
+    effects: decision.effects,
+    current: { dueAt: ticket.due_at, warnAt: ticket.warn_at, pausedAt: ticket.paused_at, uncovered: ticket.due_uncovered },
+    now,
+    settings,
   });
+  if (plan.uncovered && !ticket.due_uncovered) {
+    ctx.log?.warn({ ticketId: ticket.id, dueAt: plan.dueAt }, 'deadline computed on plain weekdays: no calendar data for its year');
+  }
+  const c = next.context;
+  const updated = await updateTicket(trx, ticket.id, ticket.version, {
+    state,
+    snapshot: JSON.stringify(storeSnapshot(next)),
+    mode: c.mode,
+    level: c.level,
+    warned: c.warned,
+    overdue: c.overdue,
+    clock: c.clock,
+    entered_at: state !== ticket.state || c.clock !== ticket.clock ? now : ticket.entered_at,
+    due_at: plan.dueAt,
+    warn_at: plan.warnAt,
+    paused_at: plan.pausedAt,
+    paused_ms: Number(ticket.paused_ms) + plan.pausedMsAdded,
+    due_uncovered: plan.uncovered,
+    lead_unit_id: c.leadUnitId,
+    co_unit_ids: c.coUnitIds,
+    reopen_count: c.reopenCount,
+    updated_at: now,
+    closed_at: isFinal(next) ? now : null,
+  });
+  // The row lock makes this unreachable short of a bug; refuse rather than write a second history.
+  if (!updated) throw new DomainError('version_conflict', 'Ticket changed during the transition');
+  const { type: _type, ...payload } = req.event;
+  await appendEvent(trx, {
+    county_id: ticket.county_id,
+    ticket_id: ticket.id,
+    version,
+    type: event.type,
+    actor_kind: req.actor.kind,
+    actor_id: req.actor.kind === 'staff' ? req.actor.staffId : null,
+    actor_name: req.actor.kind === 'staff' ? (req.actorName ?? null) : req.actor.name,
+    payload: JSON.stringify(payload),
+    from_state: ticket.state,
+    to_state: state,
+    level: c.level,
+    created_at: now,
+  });
+  await insertOutbox(trx, plan.outbox);
+  return updated;
 }

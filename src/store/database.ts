@@ -3,6 +3,7 @@ import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } fr
 import type { StoredSnapshot } from '../engine/ticket.lifecycle.js';
 import type { AccessLogTable, ApiTokensTable, AuthSessionsTable, RefreshTokensTable } from './access.tables.js';
 import type { CadreStatusesTable, HouseholdKind, HouseholdLinksTable, KeyTag, VisitsTable } from './linkage.tables.js';
+import type { SyncRecordsTable } from './sync.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -210,6 +211,7 @@ export interface Database {
   household_links: HouseholdLinksTable;
   cadre_statuses: CadreStatusesTable;
   visits: VisitsTable;
+  sync_records: SyncRecordsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;
