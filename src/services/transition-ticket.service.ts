@@ -5,9 +5,8 @@ import { TIMER_EVENTS, type EventActor, type TicketEvent } from '../engine/ticke
 import type { Transaction } from 'kysely';
 import type { Database, Ticket } from '../store/database.js';
 import type { Executor } from '../store/db.js';
-import { findTicket, lockTicket, updateTicket } from '../store/tickets.repository.js';
-import { appendEvent } from '../store/ticket-events.repository.js';
-import { insertOutbox } from '../store/outbox.repository.js';
+import { findTicket, lockTicket } from '../store/tickets.repository.js';
+import { saveTransition } from '../store/transition.repository.js';
 import { findUnits } from '../store/directory.repository.js';
 import { planEffects } from './effect-plan.service.js';
 import { DomainError } from './errors.js';
@@ -131,43 +130,47 @@ export async function transitionInTransaction(
     ctx.log?.warn({ ticketId: ticket.id, dueAt: plan.dueAt }, 'deadline computed on plain weekdays: no calendar data for its year');
   }
   const c = next.context;
-  const updated = await updateTicket(trx, ticket.id, ticket.version, {
-    state,
-    snapshot: JSON.stringify(storeSnapshot(next)),
-    mode: c.mode,
-    level: c.level,
-    warned: c.warned,
-    overdue: c.overdue,
-    clock: c.clock,
-    entered_at: state !== ticket.state || c.clock !== ticket.clock ? now : ticket.entered_at,
-    due_at: plan.dueAt,
-    warn_at: plan.warnAt,
-    paused_at: plan.pausedAt,
-    paused_ms: Number(ticket.paused_ms) + plan.pausedMsAdded,
-    due_uncovered: plan.uncovered,
-    lead_unit_id: c.leadUnitId,
-    co_unit_ids: c.coUnitIds,
-    reopen_count: c.reopenCount,
-    updated_at: now,
-    closed_at: isFinal(next) ? now : null,
+  const { type: _type, ...payload } = req.event;
+  const updated = await saveTransition(trx, {
+    ticketId: ticket.id,
+    version: ticket.version,
+    patch: {
+      state,
+      snapshot: JSON.stringify(storeSnapshot(next)),
+      mode: c.mode,
+      level: c.level,
+      warned: c.warned,
+      overdue: c.overdue,
+      clock: c.clock,
+      entered_at: state !== ticket.state || c.clock !== ticket.clock ? now : ticket.entered_at,
+      due_at: plan.dueAt,
+      warn_at: plan.warnAt,
+      paused_at: plan.pausedAt,
+      paused_ms: Number(ticket.paused_ms) + plan.pausedMsAdded,
+      due_uncovered: plan.uncovered,
+      lead_unit_id: c.leadUnitId,
+      co_unit_ids: c.coUnitIds,
+      reopen_count: c.reopenCount,
+      updated_at: now,
+      closed_at: isFinal(next) ? now : null,
+    },
+    event: {
+      county_id: ticket.county_id,
+      ticket_id: ticket.id,
+      version,
+      type: event.type,
+      actor_kind: req.actor.kind,
+      actor_id: req.actor.kind === 'staff' ? req.actor.staffId : null,
+      actor_name: req.actor.kind === 'staff' ? (req.actorName ?? null) : req.actor.name,
+      payload: JSON.stringify(payload),
+      from_state: ticket.state,
+      to_state: state,
+      level: c.level,
+      created_at: now,
+    },
+    outbox: plan.outbox,
   });
   // The row lock makes this unreachable short of a bug; refuse rather than write a second history.
   if (!updated) throw new DomainError('version_conflict', 'Ticket changed during the transition');
-  const { type: _type, ...payload } = req.event;
-  await appendEvent(trx, {
-    county_id: ticket.county_id,
-    ticket_id: ticket.id,
-    version,
-    type: event.type,
-    actor_kind: req.actor.kind,
-    actor_id: req.actor.kind === 'staff' ? req.actor.staffId : null,
-    actor_name: req.actor.kind === 'staff' ? (req.actorName ?? null) : req.actor.name,
-    payload: JSON.stringify(payload),
-    from_state: ticket.state,
-    to_state: state,
-    level: c.level,
-    created_at: now,
-  });
-  await insertOutbox(trx, plan.outbox);
   return updated;
 }
