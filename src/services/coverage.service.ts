@@ -4,9 +4,12 @@ import { coverageByArea, coverageByCadre, type CoverageCounts, type CoverageScop
 import { DomainError } from './errors.js';
 import { inPlaceScope, type Caller, type Role } from './access.service.js';
 import type { ServiceContext } from './context.js';
+import { currentPeriod, periodView } from './coverage-period.service.js';
 
-/** Supervision reads coverage; a cadre's own figures come with the monthly job (issue 5, not built yet). */
-const READERS: readonly Role[] = ['village', 'town_dispatcher', 'town_supervisor', 'county_supervisor', 'county_admin'];
+/** Supervision reads coverage; a cadre reads their own stored figures (coverage-report.service). */
+export const READERS: readonly Role[] = ['village', 'town_dispatcher', 'town_supervisor', 'county_supervisor', 'county_admin'];
+
+const CUSTOM_LABEL = { zh: '自定义时段', en: 'Custom period' };
 
 export interface CoverageFigures {
   residentTotal: number;
@@ -21,7 +24,7 @@ export interface CoverageFigures {
   rate: number | null;
 }
 
-const figures = (c: CoverageCounts): CoverageFigures => ({
+export const figures = (c: CoverageCounts): CoverageFigures => ({
   residentTotal: c.resident_total,
   residentVisited: c.resident_visited,
   migrantTotal: c.migrant_total,
@@ -32,15 +35,6 @@ const figures = (c: CoverageCounts): CoverageFigures => ({
   unconfirmedVisits: c.unconfirmed_visits,
   rate: c.resident_total === 0 ? null : c.resident_visited / c.resident_total,
 });
-
-// A month starts at 00:00 Beijing time.
-const BEIJING_MS = 8 * 3600_000;
-function currentMonth(now: Date): { from: Date; to: Date } {
-  const local = new Date(now.getTime() + BEIJING_MS);
-  const from = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), 1) - BEIJING_MS;
-  const to = Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - BEIJING_MS;
-  return { from: new Date(from), to: new Date(to) };
-}
 
 export interface CoverageQuery {
   unitId: string;
@@ -55,9 +49,10 @@ export async function coverageReport(ctx: ServiceContext, caller: Caller, q: Cov
   const unit = await findUnit(ctx.db, caller.countyId, q.unitId);
   if (!unit || unit.kind === 'department') throw new DomainError('unknown_unit', `No town, village or group ${q.unitId} in this county`);
   if (!inPlaceScope(caller, unit)) throw new DomainError('outside_jurisdiction', `Unit ${unit.id} is outside your jurisdiction`);
-  const month = currentMonth(ctx.now());
-  const from = q.from ? new Date(q.from) : month.from;
-  const to = q.to ? new Date(q.to) : month.to;
+  // Without dates: the period running now, of the unit's town (a month or half a month); the county's is a month.
+  const running = await currentPeriod(ctx, caller.countyId, unit.path);
+  const from = q.from ? new Date(q.from) : running.from;
+  const to = q.to ? new Date(q.to) : running.to;
   if (!(from < to)) throw new DomainError('invalid_payload', 'from must be before to');
   const scope: CoverageScope = { countyId: caller.countyId, path: unit.path, from, to };
   const depth = unit.path.split('.').length;
@@ -70,6 +65,7 @@ export async function coverageReport(ctx: ServiceContext, caller: Caller, q: Cov
     unitId: unit.id,
     from: from.toISOString(),
     to: to.toISOString(),
+    period: q.from || q.to ? { kind: 'custom' as const, label: CUSTOM_LABEL, from: from.toISOString(), to: to.toISOString() } : periodView(running),
     cadres: cadres.map((c) => ({ cadreId: c.cadre_id, name: c.name, ...figures(c) })),
     villages: villages.map((v) => ({ unitId: v.unit_id, name: v.name, ...figures(v) })),
     towns: towns.map((v) => ({ unitId: v.unit_id, name: v.name, ...figures(v) })),

@@ -4,6 +4,7 @@ import type { StoredSnapshot } from '../engine/ticket.lifecycle.js';
 import type { AccessLogTable, ApiTokensTable, AuthSessionsTable, RefreshTokensTable } from './access.tables.js';
 import type { CadreStatusesTable, HouseholdKind, HouseholdLinksTable, KeyTag, VisitsTable } from './linkage.tables.js';
 import type { SyncRecordsTable } from './sync.tables.js';
+import type { CoveragePeriodsTable, CoverageReportRowsTable, CoverageReportsTable } from './coverage-reports.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -212,6 +213,9 @@ export interface Database {
   cadre_statuses: CadreStatusesTable;
   visits: VisitsTable;
   sync_records: SyncRecordsTable;
+  coverage_periods: CoveragePeriodsTable;
+  coverage_reports: CoverageReportsTable;
+  coverage_report_rows: CoverageReportRowsTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

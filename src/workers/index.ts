@@ -8,6 +8,7 @@ import { OutboxRelay } from './outbox-relay.js';
 import { deadlineProcessor } from './processors/deadline.processor.js';
 import { logNotifier, notificationProcessor, type Notifier } from './processors/notification.processor.js';
 import { reconcileProcessor } from './processors/reconcile.processor.js';
+import { coverageProcessor, scheduleCoverageReports } from './processors/coverage.processor.js';
 import { EVENT_STREAM, JOB_RETENTION, QUEUE, type DeadlineJob, type QueueSettings } from './queues.js';
 import { registerWorkerMetrics } from './worker.metrics.js';
 
@@ -54,11 +55,21 @@ export function startWorkers(opts: WorkerOptions): () => Promise<void> {
   void schedule();
   const rescheduler = setInterval(() => void schedule(), sweepEveryMs);
 
+  // Stored coverage reports (入户率台账): a daily job scheduler plus a catch-up run, both re-added hourly after a wipe.
+  const coverage = new Queue(QUEUE.coverage, common);
+  const coverageWorker = new Worker(QUEUE.coverage, coverageProcessor(services, log), { ...common, concurrency: 1 });
+  coverageWorker.on('failed', (job, err) => log.warn({ queue: QUEUE.coverage, jobId: job?.id, err }, 'job failed'));
+  workers.push(coverageWorker);
+  void scheduleCoverageReports(coverage, log);
+  const coverageRescheduler = setInterval(() => void scheduleCoverageReports(coverage, log), 3600_000);
+
   return async () => {
     clearInterval(rescheduler);
+    clearInterval(coverageRescheduler);
     await stopRelay();
     await Promise.all(workers.map((w) => w.close()));
     await Promise.all([deadlines.close(), maintenance.close(), metrics.close()]);
+    await coverage.close();
     redis.disconnect();
   };
 }

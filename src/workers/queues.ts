@@ -5,6 +5,7 @@ export const QUEUE = {
   deadlines: 'deadlines',
   notifications: 'notifications',
   maintenance: 'maintenance',
+  coverage: 'coverage',
 } as const;
 
 /**
@@ -71,3 +72,8 @@ export function redisOptions(url: string): RedisOptions {
     maxRetriesPerRequest: null,
   };
 }
+
+/** The stored coverage reports' job scheduler: daily at 00:30 Beijing time (ids may not contain ':'). */
+export const COVERAGE_SCHEDULER = { id: 'coverage-reports', pattern: '30 0 * * *', tz: 'Asia/Shanghai' } as const;
+/** A one-off run at worker start, deduplicated while it waits. */
+export const COVERAGE_CATCH_UP_JOB_ID = 'coverage-catch-up';
