@@ -20,6 +20,8 @@ import adminRoutes from './routes/admin/index.js';
 import linkageRoutes from './routes/linkage/index.js';
 import visitRoutes from './routes/visits/index.js';
 import coverageRoutes from './routes/coverage/index.js';
+import importRoutes from './routes/imports/index.js';
+import householdRoutes from './routes/households/index.js';
 import syncRoutes from './routes/sync/index.js';
 
 export interface AppOptions {
@@ -78,6 +80,8 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(linkageRoutes, { prefix: '/v1' });
   await fastify.register(visitRoutes, { prefix: '/v1' });
   await fastify.register(coverageRoutes, { prefix: '/v1' });
+  await fastify.register(importRoutes, { prefix: '/v1' });
+  await fastify.register(householdRoutes, { prefix: '/v1' });
   await fastify.register(syncRoutes, { prefix: '/v1' });
   // Issue 4: the role check goes in `queues.authorize` (see QueueBoardOptions).
   if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });

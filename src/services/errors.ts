@@ -29,6 +29,7 @@ export const ERROR_STATUS = {
   event_not_allowed: 409,
   version_conflict: 409,
   idempotency_key_reused: 422,
+  invalid_csv: 422,
   account_locked: 423,
   rate_limited: 429,
   unsupported_machine_version: 500,

@@ -51,6 +51,8 @@ export interface HouseholdsTable {
   kind: ColumnType<HouseholdKind, HouseholdKind | undefined, HouseholdKind>;
   /** 五必访 key-household tags. */
   key_tags: ColumnType<KeyTag[], KeyTag[] | undefined, KeyTag[]>;
+  /** The county's own household number (CSV import upserts by it); unique per county, null when entered by hand. */
+  code: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: CreatedAt;
 }
 
