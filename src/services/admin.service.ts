@@ -1,6 +1,7 @@
 // County administration of access: disable and enable staff, issue and revoke integration API tokens.
 import { findStaff, findUnit } from '../store/directory.repository.js';
-import { setStaffActive } from '../store/staff.repository.js';
+import { setStaffActive, setStaffPassword } from '../store/staff.repository.js';
+import { hashPassword } from './password.service.js';
 import { revokeStaffSessions } from '../store/sessions.repository.js';
 import { insertApiToken, revokeApiToken } from '../store/api-tokens.repository.js';
 import type { ApiTokenRow } from '../store/access.tables.js';
@@ -23,6 +24,24 @@ export async function setAccountActive(ctx: ServiceContext, caller: Caller, staf
     const staff = await setStaffActive(trx, caller.countyId, staffId, active);
     if (!staff) throw new DomainError('staff_not_found', `No account ${staffId} in this county`);
     if (!active) await revokeStaffSessions(trx, staff.id, 'account_disabled', ctx.now());
+    return staff;
+  });
+}
+
+/**
+ * The admin sets a password: the first one of an account imported without one, or a new one for a
+ * person who forgot theirs. Every session of the account ends, so a stolen session dies with the old password.
+ */
+export async function resetAccountPassword(ctx: ServiceContext, caller: Caller, staffId: string, password: string): Promise<Staff> {
+  assertAdmin(caller);
+  const target = await findStaff(ctx.db, staffId);
+  if (!target || target.county_id !== caller.countyId) throw new DomainError('staff_not_found', `No account ${staffId} in this county`);
+  if (target.roles.includes('integration')) throw new DomainError('validation_failed', 'Integration accounts use API tokens, not passwords');
+  const hash = await hashPassword(password);
+  return ctx.db.transaction().execute(async (trx) => {
+    const staff = await setStaffPassword(trx, caller.countyId, staffId, hash);
+    if (!staff) throw new DomainError('staff_not_found', `No account ${staffId} in this county`);
+    await revokeStaffSessions(trx, staff.id, 'password_reset', ctx.now());
     return staff;
   });
 }

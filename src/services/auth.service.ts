@@ -1,7 +1,8 @@
-// Login: checks a staff member's password with lockout after repeated failures; the API signs the token.
+// Login: checks a staff member's password with lockout after repeated failures (the API signs the token); password changes.
 import { randomBytes } from 'node:crypto';
-import { findStaffByUsername } from '../store/directory.repository.js';
-import { recordLoginFailure, recordLoginSuccess } from '../store/staff.repository.js';
+import { findStaff, findStaffByUsername } from '../store/directory.repository.js';
+import { recordLoginFailure, recordLoginSuccess, setStaffPassword } from '../store/staff.repository.js';
+import { revokeStaffSessions } from '../store/sessions.repository.js';
 import type { Staff } from '../store/database.js';
 import { DomainError } from './errors.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.service.js';
@@ -21,6 +22,28 @@ let dummyHash: Promise<string> | undefined;
 const dummy = (): Promise<string> => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
 const wrong = () => new DomainError('invalid_credentials', 'Wrong username or password');
+
+/**
+ * A person changes their own password, proving the current one (failures count towards the lockout, as
+ * at login). Every session ends, this one included: the caller logs in again with the new password.
+ */
+export async function changeOwnPassword(
+  ctx: ServiceContext,
+  staffId: string,
+  current: string,
+  next: string,
+  policy: LoginPolicy = DEFAULT_LOGIN_POLICY,
+): Promise<void> {
+  const staff = await findStaff(ctx.db, staffId);
+  if (!staff) throw new DomainError('unauthorized', 'No such account');
+  await authenticate(ctx, staff.username, current, policy);
+  if (current === next) throw new DomainError('validation_failed', 'The new password must differ from the current one');
+  const hash = await hashPassword(next);
+  await ctx.db.transaction().execute(async (trx) => {
+    await setStaffPassword(trx, staff.county_id, staff.id, hash);
+    await revokeStaffSessions(trx, staff.id, 'password_changed', ctx.now());
+  });
+}
 
 export async function authenticate(
   ctx: ServiceContext,

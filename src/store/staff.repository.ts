@@ -35,6 +35,17 @@ export async function setStaffActive(ex: Executor, countyId: string, staffId: st
     .executeTakeFirst();
 }
 
+/** A new password: the lockout and its failure count go with the old one. */
+export async function setStaffPassword(ex: Executor, countyId: string, staffId: string, hash: string): Promise<Staff | undefined> {
+  return ex
+    .updateTable('staff')
+    .set({ password_hash: hash, failed_logins: 0, locked_until: null })
+    .where('county_id', '=', countyId)
+    .where('id', '=', staffId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function listStaff(ex: Executor, countyId: string): Promise<Staff[]> {
   return ex.selectFrom('staff').selectAll().where('county_id', '=', countyId).orderBy('username').execute();
 }

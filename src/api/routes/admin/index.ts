@@ -1,12 +1,14 @@
 // /v1/admin: the county admin disables and enables accounts, issues and revokes integration API tokens, reads the access log.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { assertAdmin, issueApiToken, setAccountActive, withdrawApiToken } from '../../../services/admin.service.js';
+import { assertAdmin, issueApiToken, resetAccountPassword, setAccountActive, withdrawApiToken } from '../../../services/admin.service.js';
 import { listApiTokens } from '../../../store/api-tokens.repository.js';
 import { listAccessLog } from '../../../store/access-log.repository.js';
 import { listStaff } from '../../../store/staff.repository.js';
 import type { ApiTokenRow } from '../../../store/access.tables.js';
 import type { Staff } from '../../../store/database.js';
-import { accessLogSchema, issueTokenSchema, listAccountsSchema, listTokensSchema, revokeTokenSchema, setActiveSchema } from './schema.js';
+import {
+  accessLogSchema, issueTokenSchema, listAccountsSchema, listTokensSchema, resetPasswordSchema, revokeTokenSchema, setActiveSchema,
+} from './schema.js';
 
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());
 
@@ -50,6 +52,12 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/admin/accounts/:id/enable', { schema: setActiveSchema }, async (request) => {
     const staff = await setAccountActive(services, request.caller(), request.params.id, true);
     request.log.info({ staffId: staff.id }, 'account enabled');
+    return accountView(staff);
+  });
+
+  app.post('/admin/accounts/:id/password', { schema: resetPasswordSchema }, async (request) => {
+    const staff = await resetAccountPassword(services, request.caller(), request.params.id, request.body.password);
+    request.log.info({ staffId: staff.id }, 'password set by the county admin; sessions ended');
     return accountView(staff);
   });
 

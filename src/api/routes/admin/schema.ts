@@ -40,6 +40,14 @@ export const setActiveSchema = {
   response: { 200: Account, ...errorResponses },
 };
 
+export const resetPasswordSchema = {
+  tags: ['admin'],
+  summary: 'Set an account\'s password (county admin): the first one of an imported account, or a new one; ends its sessions and lockout',
+  params: IdParams,
+  body: Type.Object({ password: Type.String({ minLength: 8, maxLength: 200 }) }, { additionalProperties: false }),
+  response: { 200: Account, ...errorResponses },
+};
+
 export const issueTokenSchema = {
   tags: ['admin'],
   summary: 'Issue an API token for an integration account, scoped to a unit and a set of routes; the secret is shown once',

@@ -1,9 +1,10 @@
 // /v1/auth: password login, refresh-token rotation and logout; the login and refresh routes are rate limited.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { authenticate, DEFAULT_LOGIN_POLICY, type LoginPolicy } from '../../../services/auth.service.js';
+import { authenticate, changeOwnPassword, DEFAULT_LOGIN_POLICY, type LoginPolicy } from '../../../services/auth.service.js';
 import { endSession, rotateRefreshToken, startSession, type SessionTokens } from '../../../services/session.service.js';
 import type { Staff } from '../../../store/database.js';
-import { loginSchema, logoutSchema, refreshSchema } from './schema.js';
+import { DomainError } from '../../../services/errors.js';
+import { changePasswordSchema, loginSchema, logoutSchema, refreshSchema } from './schema.js';
 
 export interface AuthRouteOptions {
   /** Lifetime of a session and its refresh tokens, in ms. */
@@ -42,6 +43,18 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts
     request.log.info({ staffId: staff.id, sessionId: session.sessionId }, 'refresh token rotated');
     return tokens(staff, session);
   });
+
+  app.post(
+    '/auth/password',
+    { schema: changePasswordSchema, onRequest: app.authenticate, config: { rateLimit: app.authRateLimit } },
+    async (request, reply) => {
+      const caller = request.caller();
+      if (caller.kind !== 'staff') throw new DomainError('forbidden', 'Integration accounts use API tokens, not passwords');
+      await changeOwnPassword(app.services, caller.staffId, request.body.currentPassword, request.body.newPassword, opts.login ?? DEFAULT_LOGIN_POLICY);
+      request.log.info({ staffId: caller.staffId }, 'password changed; sessions ended');
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post('/auth/logout', { schema: logoutSchema, onRequest: app.authenticate }, async (request, reply) => {
     const caller = request.caller();

@@ -31,6 +31,16 @@ export const refreshSchema = {
   response: { 200: Tokens, ...authErrors },
 };
 
+export const changePasswordSchema = {
+  tags: ['auth'],
+  summary: 'Change your own password, giving the current one; every session of the account ends, this one included',
+  body: Type.Object(
+    { currentPassword: Type.String({ minLength: 1, maxLength: 200 }), newPassword: Type.String({ minLength: 8, maxLength: 200 }) },
+    { additionalProperties: false },
+  ),
+  response: { 204: Type.Null(), ...authErrors },
+};
+
 export const logoutSchema = {
   tags: ['auth'],
   summary: 'End the current session: its refresh token and access tokens stop working',
