@@ -132,6 +132,60 @@ t.test('concurrent deliveries of one due timer: exactly one applies', async (t) 
   t.same(outcomes.sort(), ['applied', 'stale', 'stale', 'stale', 'stale']);
 });
 
+t.test('a timer job that used up its attempts (PostgreSQL down) is retried by the sweep', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const settings = { connection: redisOptions(REDIS_URL), prefix: `test${randomBytes(4).toString('hex')}` };
+  const deadlines = new Queue<DeadlineJob>(QUEUE.deadlines, settings);
+  const events = new QueueEvents(QUEUE.deadlines, settings);
+  const redis = new Redis(REDIS_URL);
+  const sentinel = `${settings.prefix}:timers-sentinel`;
+  await redis.set(sentinel, 'test');
+  await events.waitUntilReady();
+  t.teardown(async () => {
+    await events.close();
+    await deadlines.obliterate({ force: true });
+    await deadlines.close();
+    await redis.del(sentinel);
+    redis.disconnect();
+  });
+  const ticket = await register(h, { householdId: h.county.households[3], category: 'insurance', description: '代办', mode: 'proxy' });
+  h.clock.advance(25 * HOUR);
+  const id = deadlineJobId(ticket.id, 1, 'village', 'passed');
+  // A worker that cannot reach the database: the job's last attempt fails.
+  const down = new Worker<DeadlineJob>(QUEUE.deadlines, async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:5432'); }, settings);
+  const job = await deadlines.add('deadline', { countyId: h.county.countyId, dueAt: Date.parse(ticket.dueAt) }, { jobId: id, attempts: 1 });
+  await t.rejects(job.waitUntilFinished(events), /ECONNREFUSED/);
+  await down.close();
+  t.equal(await deadlines.getJobState(id), 'failed');
+
+  const swept = await sweep(h.services, deadlines, redis, sentinel, silent);
+  t.equal(swept.retried, 1, 'the failed timer is retried, not left to block its id');
+  t.ok(swept.jobIds.includes(id));
+  t.notOk(swept.jobIds.filter((j) => j === id).length > 1, 'and not added a second time');
+  const worker = new Worker<DeadlineJob>(QUEUE.deadlines, deadlineProcessor(h.services, silent), settings);
+  t.teardown(() => worker.close());
+  await (await deadlines.getJob(id))?.waitUntilFinished(events);
+  const d = await detail(h, ticket.id);
+  t.equal(d.level, 'town', 'the red card lands once the database is back');
+  t.equal(d.timeline.filter((e: { type: string }) => e.type === 'DEADLINE_PASSED').length, 1);
+});
+
+t.test('a timer queued before the compact job ids still applies once', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const ticket = await register(h, { householdId: h.county.households[1], category: 'insurance', description: '代办', mode: 'proxy' });
+  h.clock.advance(25 * HOUR);
+  const process = deadlineProcessor(h.services, silent);
+  const legacy = {
+    id: `deadline-${ticket.id}-1-village-passed`,
+    data: { ticketId: ticket.id, countyId: h.county.countyId, kind: 'passed', clock: 1, level: 'village' },
+  };
+  t.equal(await process(legacy as never), 'applied');
+  t.equal((await detail(h, ticket.id)).level, 'town', 'the red card of the old-format job');
+  t.equal(await process({ id: deadlineJobId(ticket.id, 1, 'village', 'passed'), data: { countyId: h.county.countyId, dueAt: 0 } } as never), 'stale',
+    'the sweep\'s new-format twin of it is a no-op');
+  await t.rejects(process({ id: 'nonsense', data: {} } as never), /not a deadline job id/, 'a job naming no timer fails for good');
+});
+
 t.test('pause keeps the time used; extension moves the deadline; category policies apply', async (t) => {
   const h = await buildTestApp(t.teardown);
   const { tick } = await harness(t, h);
