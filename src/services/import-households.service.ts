@@ -47,6 +47,7 @@ export async function importHouseholds(
   const staff = new Map((await listCountyStaff(ctx.db, countyId)).map((s) => [s.username, s]));
   const unitPaths = new Map([...units.values()].map((u) => [u.id, u.path]));
   const existing = new Map((await listCodedHouseholds(ctx.db, countyId)).map((h) => [h.code, h]));
+  const linked = new Set((await listActiveLinks(ctx.db, countyId)).map((l) => l.household_id));
   const present = OPTIONAL_COLUMNS.filter((c) => rows[0]?.has(c));
 
   const writes: HouseholdImportRow[] = [];
@@ -69,6 +70,12 @@ export async function importHouseholds(
     }
     if (!group || group.kind !== 'group' || p.code === '' || p.kind === undefined) continue;
     const old = existing.get(p.code);
+    const oldPath = old ? unitPaths.get(old.unit_id) : undefined;
+    // Its cadre works in the old town: moving the household without a new cadre would leave it with nobody who may visit it.
+    if (old && oldPath && linked.has(old.id) && !p.cadre && townPath(oldPath) !== townPath(group.path)) {
+      p.r.fail('cadre_username', `Household "${p.code}" moves to another town: name its new cadre (cadre_username)`);
+      continue;
+    }
     const row: HouseholdImportRow = {
       id: old?.id ?? uuidv7(),
       unit_id: group.id,

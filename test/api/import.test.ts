@@ -174,6 +174,17 @@ t.test('households: links to cadres and key tags, visible on the status board an
   t.equal((await h.db.selectFrom('tickets').select('cadre_id').where('id', '=', ticket.json().id).executeTakeFirstOrThrow()).cadre_id, await staffId('cadre-32'));
   const kept = await h.db.selectFrom('households').select(['phone', 'key_tags']).where('id', '=', h001).executeTakeFirstOrThrow();
   t.same(kept, { phone: '13800001111', key_tags: ['industry', 'low_income'] }, 'columns the file leaves out stay as they were');
+
+  // Moving a linked household to another town needs its new cadre: the old one may no longer visit it.
+  const beforeMove = await counts(h.db);
+  const orphaned = await send(h, 'households', 'code,group_code,head_name\nH001,group-1-1-1,张三\n');
+  t.equal(orphaned.statusCode, 422);
+  t.match(orphaned.json().details.errors, [{ line: 2, column: 'cadre_username', message: /moves to another town/ }]);
+  t.same(await counts(h.db), beforeMove, 'nothing written');
+  const moveTo = await send(h, 'households', 'code,group_code,head_name,cadre_username\nH001,group-1-1-1,张三,cadre\n');
+  t.match(moveTo.json(), { updated: 1, linksCreated: 1, linksClosed: 1 });
+  const now = await h.db.selectFrom('household_links').select('cadre_id').where('household_id', '=', h001).where('valid_to', 'is', null).executeTakeFirstOrThrow();
+  t.equal(now.cadre_id, h.county.staff.cadre, 'linked to a cadre of its new town');
 });
 
 t.test('a bad row in the middle: its physical line, its column, and nothing from the file written', async (t) => {
