@@ -5,7 +5,7 @@ import { TIMER_EVENTS } from '../engine/ticket.events.js';
 import type { Database } from '../store/database.js';
 import type { Executor } from '../store/db.js';
 import type { NewSyncRecord, SyncKind, SyncRecord } from '../store/sync.tables.js';
-import { claimSyncRecord, findSyncRecord, findTicketNumber, findVisitTickets, updateSyncRecord } from '../store/sync.repository.js';
+import { claimSyncRecord, claimVisitTicketRecord, findSyncRecord, findTicketNumber, findVisitTickets, updateSyncRecord } from '../store/sync.repository.js';
 import { findVisitByClientId } from '../store/visits.repository.js';
 import { DomainError } from './errors.js';
 import type { Caller } from './access.service.js';
@@ -116,6 +116,7 @@ async function syncItem(ctx: ServiceContext, settings: CountySettings, req: Sync
 }
 
 type ValidItem = Exclude<SyncItem, { invalid: string }>;
+type VisitItem = Extract<ValidItem, { kind: 'visit' }>;
 
 async function applyItem(
   ctx: ServiceContext,
@@ -157,20 +158,22 @@ async function applyItem(
   }
 }
 
-async function applyVisit(
-  ctx: ServiceContext,
-  trx: Transaction<Database>,
-  settings: CountySettings,
-  req: SyncRequest,
-  item: Extract<ValidItem, { kind: 'visit' }>,
-): Promise<SyncResult> {
+async function applyVisit(ctx: ServiceContext, trx: Transaction<Database>, settings: CountySettings, req: SyncRequest, item: VisitItem): Promise<SyncResult> {
   const { countyId, staffId } = req.actor;
+  const { tickets: sentTickets = [], ...fields } = item.input;
   // Recorded before through POST /v1/visits under the same client id: this is its retry.
   const posted = await findVisitByClientId(trx, countyId, staffId, item.clientId);
-  if (posted) return answer(trx, await updateSyncRecord(trx, staffId, item.clientId, { visit_id: posted.id }), true);
+  if (posted) {
+    // Paired by order, as the visit opened them; with another count the pairing would be a guess.
+    const [opened, sent] = [posted.ticket_ids.length, sentTickets.length];
+    if (opened !== sent) throw new DomainError('idempotency_key_reused', `Visit ${item.clientId} was posted with ${opened} ticket(s); this item sends ${sent}`);
+    // Without these records, later items naming the tickets by ticketClientId could never apply.
+    // Version 1: the visit left each ticket at its REGISTER, as the fresh path below records it.
+    await claimVisitTickets(ctx, trx, req, item, posted.id, posted.ticket_ids.map((ticketId) => ({ id: ticketId, version: 1 })));
+    return answer(trx, await updateSyncRecord(trx, staffId, item.clientId, { visit_id: posted.id }), true);
+  }
   const now = ctx.now();
   const deviceTime = new Date(item.deviceTime);
-  const { tickets: sentTickets = [], ...fields } = item.input;
   const { visit, tickets } = await recordVisitInTransaction(ctx, trx, settings, {
     actor: req.actor,
     actorName: req.actorName,
@@ -184,18 +187,31 @@ async function applyVisit(
       tickets: sentTickets.map(({ clientId: _clientId, ...ticket }) => ticket),
     },
   });
-  for (const [i, ticket] of tickets.entries()) {
-    const clientId = sentTickets[i]?.clientId;
-    if (!clientId) continue;
-    const claimed = await claimSyncRecord(trx, {
-      ...recordOf(ctx, req, { clientId, deviceTime: item.deviceTime }, 'visit_ticket', null),
-      ticket_id: ticket.id,
-      visit_id: visit.id,
-      version: ticket.version,
-    });
-    if (!claimed) throw new DomainError('idempotency_key_reused', `clientId ${clientId} was already used by another item`);
-  }
+  await claimVisitTickets(ctx, trx, req, item, visit.id, tickets);
   return answer(trx, await updateSyncRecord(trx, staffId, item.clientId, { visit_id: visit.id }), false);
+}
+
+/**
+ * Records the visit's tickets under the client ids the device gave them (`tickets[i]` pairs with
+ * `sent[i]`). A record already naming the same ticket of the same visit is this claim made before,
+ * so it stands; one naming anything else means the client id was used for another item.
+ */
+async function claimVisitTickets(
+  ctx: ServiceContext,
+  trx: Transaction<Database>,
+  req: SyncRequest,
+  item: VisitItem,
+  visitId: string,
+  tickets: ReadonlyArray<{ id: string; version: number }>,
+): Promise<void> {
+  const sent = item.input.tickets ?? [];
+  for (const [i, ticket] of tickets.entries()) {
+    const clientId = sent[i]?.clientId;
+    if (!clientId) continue;
+    const claim = recordOf(ctx, req, { clientId, deviceTime: item.deviceTime }, 'visit_ticket', null);
+    const record = { ...claim, ticket_id: ticket.id, visit_id: visitId, version: ticket.version };
+    if (!(await claimVisitTicketRecord(trx, record))) throw new DomainError('idempotency_key_reused', `clientId ${clientId} was already used by another item`);
+  }
 }
 
 /** The ticket a ticket item (or a ticket of a visit item) of this staff member made, in this batch or an earlier one. */

@@ -19,6 +19,18 @@ export async function claimSyncRecord(ex: Executor, record: NewSyncRecord): Prom
   return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
+/**
+ * Claims a visit's ticket record; true also when the same record was claimed before (the same
+ * ticket of the same visit), so a visit synced again does not fail on what it already wrote.
+ */
+export async function claimVisitTicketRecord(ex: Executor, record: NewSyncRecord): Promise<boolean> {
+  if (await claimSyncRecord(ex, record)) return true;
+  const held = await findSyncRecord(ex, record.staff_id, record.client_id);
+  return (
+    held?.kind === 'visit_ticket' && held.outcome === 'applied' && held.ticket_id === record.ticket_id && held.visit_id === record.visit_id
+  );
+}
+
 export async function updateSyncRecord(ex: Executor, staffId: string, clientId: string, patch: SyncRecordPatch): Promise<SyncRecord> {
   return ex
     .updateTable('sync_records')
