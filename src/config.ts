@@ -10,6 +10,8 @@ export interface Config extends OperationsConfig, SecurityConfig {
   jwtSecret: string;
   tokenTtl: string;
   migrateOnStart: boolean;
+  /** Hot statements as named prepared statements (off behind a pooler that cannot keep them, e.g. PgBouncer in transaction mode). */
+  preparedStatements: boolean;
   seedDemo: boolean;
   logLevel: string;
   queuePrefix: string;
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Short-lived: a refresh token (REFRESH_TTL) renews it, logout or a disabled account ends it.
     tokenTtl: env.TOKEN_TTL ?? '15m',
     migrateOnStart: flag('MIGRATE_ON_START', !production),
+    preparedStatements: flag('DATABASE_PREPARED_STATEMENTS', true),
     seedDemo: flag('SEED_DEMO', !production),
     logLevel: env.LOG_LEVEL ?? 'info',
     queuePrefix: env.QUEUE_PREFIX ?? 'tickets',

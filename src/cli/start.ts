@@ -22,7 +22,7 @@ const runWorker = args.has('--worker') || !args.has('--api');
 const config = loadConfig();
 const log = pino({ level: config.logLevel, redact: REDACT_PATHS });
 const infra = await provideInfra(process.env, log);
-const db = createDb(infra.databaseUrl);
+const db = createDb(infra.databaseUrl, { preparedStatements: config.preparedStatements });
 const services = createServiceContext(db, { log });
 
 if (config.migrateOnStart) log.info({ migrations: await migrateToLatest(db) }, 'migrated');
