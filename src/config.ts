@@ -17,10 +17,19 @@ export interface Config extends OperationsConfig, SecurityConfig {
   queuePrefix: string;
   sweepEveryMs: number;
   lockDurationMs: number;
+  /** Days after a coverage period ends before its report is filed; the service's default (3) when unset. */
+  coverageReportGraceDays?: number;
   production: boolean;
 }
 
 const DEV_JWT_SECRET = 'dev-only-secret-change-me-dev-only-secret';
+
+function wholeDays(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number of days ≥ 0, not "${raw}"`);
+  return Number(raw);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
@@ -42,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: env.QUEUE_PREFIX ?? 'tickets',
     sweepEveryMs: Number(env.SWEEP_INTERVAL_MS ?? 30_000),
     lockDurationMs: Number(env.WORKER_LOCK_MS ?? 30_000),
+    coverageReportGraceDays: wholeDays(env, 'COVERAGE_REPORT_GRACE_DAYS'),
     production,
     ...loadOperationsConfig(env, production),
     ...loadSecurityConfig(env),

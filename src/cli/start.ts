@@ -73,6 +73,7 @@ const stopWorkers = runWorker ? startWorkers({
       metrics,
       sweepEveryMs: config.sweepEveryMs,
       lockDurationMs: config.lockDurationMs,
+      coverageReportGraceDays: config.coverageReportGraceDays,
     }) : undefined;
 
 closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

@@ -35,6 +35,14 @@ export function periodContaining(at: Date, kind: PeriodKind): Period {
 export const previousPeriod = (p: Period): Period => periodContaining(new Date(p.from.getTime() - 1), p.kind);
 export const nextPeriod = (p: Period): Period => periodContaining(p.to, p.kind);
 
+/**
+ * The instant by which a period must have ended to be filed at `at`: `graceDays` whole days earlier, so visits
+ * synced late (a cadre out of signal syncs days later, each visit keeping its own time) are in the filed report.
+ * Whole days are exact in Beijing time, which has no daylight saving: a period ending at midnight is filed from
+ * midnight `graceDays` days later.
+ */
+export const filingCutoff = (at: Date, graceDays: number): Date => new Date(at.getTime() - graceDays * 24 * 3600_000);
+
 /** The last period that has ended by `at` (the one before the period containing it). */
 export const lastEndedPeriod = (at: Date, kind: PeriodKind): Period => previousPeriod(periodContaining(at, kind));
 

@@ -1,6 +1,6 @@
 // Stored coverage reports (入户率台账): the job that files each town's ended periods, and reading them back.
 import type { Logger } from 'pino';
-import { lastEndedPeriod, periodsEndedBetween, type Period } from '../engine/coverage-period.js';
+import { filingCutoff, lastEndedPeriod, periodsEndedBetween, type Period } from '../engine/coverage-period.js';
 import { coverageByCadre } from '../store/coverage.repository.js';
 import {
   cadreRows,
@@ -24,6 +24,17 @@ import { DomainError } from './errors.js';
 
 /** A worker down longer than this many periods catches up on the most recent ones only (a year of half months). */
 export const CATCH_UP_LIMIT = 24;
+
+/**
+ * Days a period stays open for late visits before it is filed (November: at 00:30 on 4 December). A cadre out of
+ * signal syncs days later; filed at once, such a visit would be missing from the stored report for good.
+ */
+export const REPORT_GRACE_DAYS = 3;
+
+export interface StoreReportsOptions {
+  /** Whole days after a period's end before it is filed (default REPORT_GRACE_DAYS; 0 files it at its end). */
+  graceDays?: number;
+}
 
 export interface StoredReport {
   reportId: string;
@@ -61,14 +72,16 @@ async function storeTownPeriod(ctx: ServiceContext, town: TownPeriod, period: Pe
 }
 
 /**
- * For every town, stores each period of its kind that has ended and is not stored yet: after the town's
- * latest report, or only the last ended period for a town with none. Safe to run twice or concurrently.
+ * For every town, stores each period of its kind that ended at least the grace days ago and is not stored yet:
+ * after the town's latest report, or only the last such period for a town with none. Safe to run twice or concurrently.
  */
-export async function storeEndedReports(ctx: ServiceContext, log?: Logger): Promise<StoredReport[]> {
-  const now = ctx.now();
+export async function storeEndedReports(ctx: ServiceContext, log?: Logger, opts: StoreReportsOptions = {}): Promise<StoredReport[]> {
+  const graceDays = opts.graceDays ?? REPORT_GRACE_DAYS;
+  if (!Number.isInteger(graceDays) || graceDays < 0) throw new RangeError(`graceDays must be a whole number of days ≥ 0, not ${graceDays}`);
+  const cutoff = filingCutoff(ctx.now(), graceDays);
   const stored: StoredReport[] = [];
   for (const town of await townsToReport(ctx.db)) {
-    const due = town.last_to ? periodsEndedBetween(town.last_to, now, town.kind, CATCH_UP_LIMIT) : [lastEndedPeriod(now, town.kind)];
+    const due = town.last_to ? periodsEndedBetween(town.last_to, cutoff, town.kind, CATCH_UP_LIMIT) : [lastEndedPeriod(cutoff, town.kind)];
     for (const period of due) {
       const report = await storeTownPeriod(ctx, town, period);
       if (report) {

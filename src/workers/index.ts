@@ -25,6 +25,8 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   /** How long a job's lock lasts; a worker killed mid-job has its jobs retried after this (default 30 s). */
   lockDurationMs?: number;
+  /** Days after a coverage period ends before its report is filed (default 3). */
+  coverageReportGraceDays?: number;
 }
 
 export function startWorkers(opts: WorkerOptions): () => Promise<void> {
@@ -57,7 +59,7 @@ export function startWorkers(opts: WorkerOptions): () => Promise<void> {
 
   // Stored coverage reports (入户率台账): a daily job scheduler plus a catch-up run, both re-added hourly after a wipe.
   const coverage = new Queue(QUEUE.coverage, common);
-  const coverageWorker = new Worker(QUEUE.coverage, coverageProcessor(services, log), { ...common, concurrency: 1 });
+  const coverageWorker = new Worker(QUEUE.coverage, coverageProcessor(services, log, { graceDays: opts.coverageReportGraceDays }), { ...common, concurrency: 1 });
   coverageWorker.on('failed', (job, err) => log.warn({ queue: QUEUE.coverage, jobId: job?.id, err }, 'job failed'));
   workers.push(coverageWorker);
   void scheduleCoverageReports(coverage, log);

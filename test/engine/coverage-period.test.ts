@@ -1,6 +1,6 @@
-// Coverage periods: month ends, February, the 15th/16th boundary and Beijing midnight against UTC.
+// Coverage periods: month ends, February, the 15th/16th boundary, Beijing midnight against UTC and the filing grace.
 import t from 'tap';
-import { lastEndedPeriod, nextPeriod, periodContaining, periodsEndedBetween, previousPeriod, type Period } from '../../src/engine/coverage-period.js';
+import { filingCutoff, lastEndedPeriod, nextPeriod, periodContaining, periodsEndedBetween, previousPeriod, type Period } from '../../src/engine/coverage-period.js';
 
 const iso = (p: Period) => ({ kind: p.kind, from: p.from.toISOString(), to: p.to.toISOString() });
 const at = (s: string) => new Date(s);
@@ -63,4 +63,17 @@ t.test('periods that ended between two instants, oldest first, end exclusive of 
     '2026-11-30T16:00:00.000Z',
     '2026-12-31T16:00:00.000Z',
   ], 'a limit keeps the most recent');
+});
+
+t.test('a period is filed once its grace days have passed: November at 00:00 Beijing time on 4 December', async (t) => {
+  const filed = (s: string, graceDays = 3) => iso(lastEndedPeriod(filingCutoff(at(s), graceDays), 'month')).to;
+  t.equal(filed('2026-11-30T16:05:00Z'), '2026-10-31T16:00:00.000Z', '1 Dec 00:05 Beijing: November has ended but takes late visits');
+  t.equal(filed('2026-12-03T15:59:59.999Z'), '2026-10-31T16:00:00.000Z', '3 Dec 23:59:59.999 Beijing: still open');
+  t.equal(filed('2026-12-03T16:00:00Z'), '2026-11-30T16:00:00.000Z', '4 Dec 00:00 Beijing: November is filed');
+  t.equal(filed('2026-11-30T16:00:00Z', 0), '2026-11-30T16:00:00.000Z', 'no grace: filed at its end');
+  t.same(
+    periodsEndedBetween(at('2026-11-30T16:00:00Z'), filingCutoff(at('2027-01-03T16:30:00Z'), 3), 'half_month').map((p) => iso(p).to),
+    ['2026-12-15T16:00:00.000Z', '2026-12-31T16:00:00.000Z'],
+    'across the year end: both halves of December by 4 January 00:30 Beijing',
+  );
 });
