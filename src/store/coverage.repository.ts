@@ -78,6 +78,43 @@ function literals(s: CoverageScope) {
  */
 async function rollup(ex: Executor, scope: CoverageScope): Promise<RollupRow[]> {
   const s = literals(scope);
+  // With no link opened or closed and no confirmed visit made since the period ended, the household row
+  // says it all (its cadre, its latest confirmed visits, kept by triggers): no join of the county's links,
+  // no grouping of the period's visits. That is the period still running, the report everyone opens;
+  // a past period is read from the link history and the visits themselves.
+  const { rows: changed } = await sql<{ since: boolean }>`
+    select exists (select 1 from household_links where county_id = ${s.countyId} and valid_from >= ${s.to})
+        or exists (select 1 from household_links where county_id = ${s.countyId} and valid_to >= ${s.to})
+        or exists (select 1 from visits where county_id = ${s.countyId} and visited_at >= ${s.to} and confirmed) as since`.execute(ex);
+  const current = changed[0]?.since === false;
+  const inScope = sql`h.county_id = ${s.countyId} and h.unit_id in (select id from units where county_id = ${s.countyId} and path <@ ${s.path}::ltree)`;
+  const confirmedVisits = sql`select household_id, cadre_id from visits
+    where county_id = ${s.countyId} and visited_at >= ${s.from} and visited_at < ${s.to} and confirmed`;
+  // One row per household of the scope: its unit, its cadre at the period's end, kind, key tags, and
+  // whether it had a confirmed visit in the period, by anyone and by that cadre, and its unconfirmed ones.
+  const households = current
+    ? sql`
+        select h.id, h.unit_id, h.cadre_id, h.kind, cardinality(h.key_tags) > 0 as key,
+               coalesce(h.confirmed_at >= ${s.from}, false) as confirmed, coalesce(h.own_confirmed_at >= ${s.from}, false) as own_confirmed,
+               coalesce(u.n, 0) as unconfirmed, coalesce(cardinality(array_positions(u.cadres, h.cadre_id)), 0) as own_unconfirmed
+        from households h left join unconfirmed u on u.household_id = h.id
+        where ${inScope}`
+    : sql`
+        -- a confirmed visit by the linked cadre settles it; only the other households are looked up among everyone's visits
+        select i.*, i.own_confirmed or i.id in (select household_id from (${confirmedVisits}) v) as confirmed
+        from (
+          select h.id, h.unit_id, l.cadre_id, h.kind, cardinality(h.key_tags) > 0 as key,
+                 coalesce((h.id, l.cadre_id) in (${confirmedVisits}), false) as own_confirmed,
+                 coalesce(u.n, 0) as unconfirmed, coalesce(cardinality(array_positions(u.cadres, l.cadre_id)), 0) as own_unconfirmed
+          from households h
+          left join household_links l on l.household_id = h.id and l.county_id = ${s.countyId}
+            and l.valid_from < ${s.to} and (l.valid_to is null or l.valid_to >= ${s.to})
+          left join unconfirmed u on u.household_id = h.id
+          where ${inScope}
+          -- each flag one expression: pulled up into the query above, every use would build its own hash of the visits
+          offset 0
+        ) i
+        offset 0`;
   const res = await sql<RollupRow>`
     with unconfirmed as (
       -- per household: how many unconfirmed visits, and by whom (one entry per visit)
@@ -86,24 +123,7 @@ async function rollup(ex: Executor, scope: CoverageScope): Promise<RollupRow[]> 
       group by household_id
     ), g as materialized (
       select x.unit_id, x.cadre_id, ${counts('a')}, ${counts('o')}
-      from (
-        -- a confirmed visit by the linked cadre settles it; only the other households are looked up among everyone's visits
-        select i.*, i.own_confirmed or i.id in (select household_id from visits
-                 where county_id = ${s.countyId} and visited_at >= ${s.from} and visited_at < ${s.to} and confirmed) as confirmed
-        from (
-          select h.id, h.unit_id, l.cadre_id, h.kind, cardinality(h.key_tags) > 0 as key,
-                 coalesce((h.id, l.cadre_id) in (select household_id, cadre_id from visits
-                          where county_id = ${s.countyId} and visited_at >= ${s.from} and visited_at < ${s.to} and confirmed), false) as own_confirmed,
-                 coalesce(u.n, 0) as unconfirmed, coalesce(cardinality(array_positions(u.cadres, l.cadre_id)), 0) as own_unconfirmed
-          from households h
-          left join household_links l on l.household_id = h.id and l.county_id = ${s.countyId}
-            and l.valid_from < ${s.to} and (l.valid_to is null or l.valid_to >= ${s.to})
-          left join unconfirmed u on u.household_id = h.id
-          where h.county_id = ${s.countyId} and h.unit_id in (select id from units where county_id = ${s.countyId} and path <@ ${s.path}::ltree)
-          -- each flag one expression: pulled up into the query above, every use would build its own hash of the visits
-          offset 0
-        ) i
-        offset 0
+      from (${households}
       ) x
       group by x.unit_id, x.cadre_id
     ), cadres as (

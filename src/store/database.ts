@@ -53,6 +53,11 @@ export interface HouseholdsTable {
   key_tags: ColumnType<KeyTag[], KeyTag[] | undefined, KeyTag[]>;
   /** The county's own household number (CSV import upserts by it); unique per county, null when entered by hand. */
   code: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The active 包联 cadre, kept from household_links by database triggers (never written by the application). */
+  cadre_id: ColumnType<string | null, never, never>;
+  /** Latest confirmed visit by anyone, and by the present cadre; kept from visits by database triggers. */
+  confirmed_at: ColumnType<Date | null, never, never>;
+  own_confirmed_at: ColumnType<Date | null, never, never>;
   created_at: CreatedAt;
 }
 

@@ -58,6 +58,43 @@ t.test('coverage per cadre, village and town for this month matches the hand cou
   ]);
 });
 
+t.test('after a re-link the running period counts the household under its new cadre, an earlier one under the old', async (t) => {
+  const { h, two } = await smallCounty(t);
+  const hh = h.county.households as string[];
+  h.clock.advance(3600_000);
+  await link(h, 'dispatcher', hh[0] as string, two.id);
+  const stored = await h.db.selectFrom('households').select('cadre_id').where('id', '=', hh[0] as string).executeTakeFirstOrThrow();
+  t.equal(stored.cadre_id, two.id, 'the household row follows its active link');
+  const byCadre = (r: { cadres: Array<{ cadreId: string; residentTotal: number; residentVisited: number; unconfirmedVisits: number }> }) =>
+    Object.fromEntries(r.cadres.map((c) => [c.cadreId, [c.residentTotal, c.residentVisited, c.unconfirmedVisits]]));
+  const now = (await coverage(h, 'dispatcher', 'town-1')).json();
+  t.same(byCadre(now), { [two.id]: [2, 0, 0], [h.county.staff.cadre as string]: [1, 0, 1] },
+    'this month: hh0 is cadre-two\'s, and its visits were by the old cadre, so not cadre-two\'s own');
+  // Ends half an hour after the links were made and before the re-link: read from the link history.
+  const before = (await coverage(h, 'dispatcher', 'town-1', '&from=2026-10-31T16:00:00.000Z&to=2026-11-23T02:30:00.000Z')).json();
+  t.same(byCadre(before), { [two.id]: [1, 0, 0], [h.county.staff.cadre as string]: [2, 1, 2] }, 'until then: hh0 was the old cadre\'s');
+  t.same(now.towns, before.towns, 'places count every visit whoever made it: the re-link changes no town figure');
+});
+
+t.test('a running month read from the household rows equals the same month read from visits and link history', async (t) => {
+  const { h } = await smallCounty(t);
+  const november = '&from=2026-10-31T16:00:00.000Z&to=2026-11-30T16:00:00.000Z';
+  // While November runs, nothing has happened after its end: the report reads each household's own row.
+  const running = (await coverage(h, 'dispatcher', 'town-1', november)).json();
+  // A confirmed visit in December: November is now read from the visits and the link history.
+  h.clock.set('2026-12-01T02:00:00.000Z');
+  const hh = h.county.households as string[];
+  const dec = await h.app.inject({
+    method: 'POST', url: '/v1/visits', headers: await h.auth('cadre'), payload: { householdId: hh[2], channel: 'in_person', confirmationCode: '9999' },
+  });
+  t.equal(dec.statusCode, 201);
+  const closed = (await coverage(h, 'dispatcher', 'town-1', november)).json();
+  t.same(closed.cadres, running.cadres);
+  t.same(closed.villages, running.villages);
+  t.same(closed.towns, running.towns, 'the same figures either way');
+  t.equal(running.cadres.find((c: { cadreId: string }) => c.cadreId === h.county.staff.cadre).residentVisited, 1, 'hh2 still counts as not visited in November');
+});
+
 t.test('another period counts its own visits, and links in force at its end', async (t) => {
   const { h } = await smallCounty(t);
   const r = (await coverage(h, 'village', 'village-1-1', '&from=2026-09-30T16:00:00.000Z&to=2026-10-31T16:00:00.000Z')).json();
