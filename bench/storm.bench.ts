@@ -106,7 +106,7 @@ await runBench('bench:storm', async () => {
     const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
     const rows: Array<[string, string, string, string]> = [
       ['tickets due in the same second', String(TICKETS), '', ''],
-      ['worker processes (deadline concurrency 8 each)', String(WORKERS), '', ''],
+      [`worker processes (deadline concurrency ${process.env.DEADLINE_CONCURRENCY ?? 8} each, pool ${process.env.DATABASE_POOL_MAX ?? 20})`, String(WORKERS), '', ''],
       ['first escalation after the due time (s)', s1(firstMs), '', ''],
       ['time to escalate all (s)', s1(lastMs), '', ''],
       ['escalations per second', rate.toFixed(0), '', ''],

@@ -99,7 +99,7 @@ export async function escalationReadyTicket(db: Db, county: DemoCounty, dueAt: D
     event: { type: 'DEADLINE_WARNING', clock: 1, level: 'village' },
     actor: { kind: 'system', name: 'deadline-worker' },
   });
-  await db.updateTable('outbox').set({ relayed_at: new Date(now) }).where('ticket_id', '=', ticket.id).where('job_id', 'not like', '%-village-passed').execute();
+  await db.updateTable('outbox').set({ relayed_at: new Date(now) }).where('ticket_id', '=', ticket.id).where('job_id', 'not like', '%.v.p').execute();
   return { id: ticket.id, number: ticket.number };
 }
 

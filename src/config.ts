@@ -17,6 +17,10 @@ export interface Config extends OperationsConfig, SecurityConfig {
   queuePrefix: string;
   sweepEveryMs: number;
   lockDurationMs: number;
+  /** Deadline jobs one worker process applies at once. */
+  deadlineConcurrency: number;
+  /** PostgreSQL connections of one process. */
+  databasePoolMax: number;
   /** Days after a coverage period ends before its report is filed; the service's default (3) when unset. */
   coverageReportGraceDays?: number;
   production: boolean;
@@ -51,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: env.QUEUE_PREFIX ?? 'tickets',
     sweepEveryMs: Number(env.SWEEP_INTERVAL_MS ?? 30_000),
     lockDurationMs: Number(env.WORKER_LOCK_MS ?? 30_000),
+    deadlineConcurrency: Number(env.DEADLINE_CONCURRENCY ?? 8),
+    databasePoolMax: Number(env.DATABASE_POOL_MAX ?? 20),
     coverageReportGraceDays: wholeDays(env, 'COVERAGE_REPORT_GRACE_DAYS'),
     production,
     ...loadOperationsConfig(env, production),

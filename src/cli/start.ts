@@ -22,7 +22,7 @@ const runWorker = args.has('--worker') || !args.has('--api');
 const config = loadConfig();
 const log = pino({ level: config.logLevel, redact: REDACT_PATHS });
 const infra = await provideInfra(process.env, log);
-const db = createDb(infra.databaseUrl, { preparedStatements: config.preparedStatements });
+const db = createDb(infra.databaseUrl, { max: config.databasePoolMax, preparedStatements: config.preparedStatements });
 const services = createServiceContext(db, { log });
 
 if (config.migrateOnStart) log.info({ migrations: await migrateToLatest(db) }, 'migrated');
@@ -73,6 +73,7 @@ const stopWorkers = runWorker ? startWorkers({
       metrics,
       sweepEveryMs: config.sweepEveryMs,
       lockDurationMs: config.lockDurationMs,
+      deadlineConcurrency: config.deadlineConcurrency,
       coverageReportGraceDays: config.coverageReportGraceDays,
     }) : undefined;
 

@@ -25,6 +25,8 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   /** How long a job's lock lasts; a worker killed mid-job has its jobs retried after this (default 30 s). */
   lockDurationMs?: number;
+  /** Deadline jobs applied at once (default 8); each holds a database connection while it runs. */
+  deadlineConcurrency?: number;
   /** Days after a coverage period ends before its report is filed (default 3). */
   coverageReportGraceDays?: number;
 }
@@ -36,7 +38,7 @@ export function startWorkers(opts: WorkerOptions): () => Promise<void> {
   const metrics = registerWorkerMetrics(opts.metrics ?? new Registry(), queues, log);
   const notifier = opts.notifier ?? logNotifier(log);
   const workers: Worker[] = [
-    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, ...JOB_RETENTION, concurrency: 8 }),
+    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, ...JOB_RETENTION, concurrency: opts.deadlineConcurrency ?? 8 }),
     new Worker(QUEUE.notifications, notificationProcessor({ services, notifier, log, metrics }), { ...common, ...JOB_RETENTION, concurrency: 8 }),
   ];
   for (const w of workers) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
