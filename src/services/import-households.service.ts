@@ -4,13 +4,11 @@ import {
   closeLinks, insertLinks, listActiveLinks, listCodedHouseholds, listCountyStaff, lockCountyImports, lockOpenTicketsOfHouseholds,
   upsertHouseholds, type HouseholdColumn, type HouseholdImportRow,
 } from '../store/import.repository.js';
-import { appendEvent } from '../store/ticket-events.repository.js';
-import { updateTicket } from '../store/tickets.repository.js';
 import type { Executor } from '../store/db.js';
 import { uuidv7 } from '../store/uuidv7.js';
 import { isUnder } from './access.service.js';
 import type { ServiceContext } from './context.js';
-import { DomainError } from './errors.js';
+import { moveTicketToCadre } from './linkage.service.js';
 import { checkUnique, householdKind, idNumber, invalidCsv, keyTags, phone, type RowError, type RowReader } from './import.columns.js';
 import type { ImportActor, ImportSummary } from './import.service.js';
 
@@ -133,22 +131,7 @@ async function linkAll(
   for (const ticket of await lockOpenTicketsOfHouseholds(trx, countyId, [...newCadre.keys()])) {
     const cadreId = newCadre.get(ticket.household_id as string) as string;
     if (ticket.cadre_id === cadreId) continue;
-    const updated = await updateTicket(trx, ticket.id, ticket.version, { cadre_id: cadreId, updated_at: now });
-    if (!updated) throw new DomainError('version_conflict', 'A ticket changed during the import; run it again');
-    await appendEvent(trx, {
-      county_id: ticket.county_id,
-      ticket_id: ticket.id,
-      version: updated.version,
-      type: 'RELINK',
-      actor_kind: actor.kind,
-      actor_id: actor.kind === 'staff' ? actor.staffId : null,
-      actor_name: actor.name,
-      payload: JSON.stringify({ householdId: ticket.household_id, fromCadreId: ticket.cadre_id, toCadreId: cadreId, source: 'import' }),
-      from_state: ticket.state,
-      to_state: ticket.state,
-      level: ticket.level,
-      created_at: now,
-    });
+    await moveTicketToCadre(trx, ticket, cadreId, actor, now, { source: 'import' });
     moved++;
   }
   return { linksCreated: open.length, linksClosed: close.length, ticketsMoved: moved };

@@ -7,6 +7,8 @@ import {
   type CadreBoardRow,
 } from '../store/linkage.repository.js';
 import type { CadreStatus } from '../store/linkage.tables.js';
+import type { Executor } from '../store/db.js';
+import type { Ticket } from '../store/database.js';
 import { uuidv7 } from '../store/uuidv7.js';
 import { updateTicket } from '../store/tickets.repository.js';
 import { DomainError } from './errors.js';
@@ -53,25 +55,43 @@ export async function linkHousehold(ctx: ServiceContext, caller: Caller, househo
     const moved: string[] = [];
     for (const ticket of await lockOpenTicketsOfHousehold(trx, caller.countyId, householdId)) {
       if (ticket.cadre_id === cadreId) continue;
-      const updated = await updateTicket(trx, ticket.id, ticket.version, { cadre_id: cadreId, updated_at: now });
-      if (!updated) throw new DomainError('version_conflict', 'Ticket changed during the re-link');
-      await appendEvent(trx, {
-        county_id: ticket.county_id,
-        ticket_id: ticket.id,
-        version: updated.version,
-        type: 'RELINK',
-        actor_kind: 'staff',
-        actor_id: caller.staffId,
-        actor_name: caller.name,
-        payload: JSON.stringify({ householdId, fromCadreId: ticket.cadre_id, toCadreId: cadreId }),
-        from_state: ticket.state,
-        to_state: ticket.state,
-        level: ticket.level,
-        created_at: now,
-      });
+      await moveTicketToCadre(trx, ticket, cadreId, { kind: 'staff', staffId: caller.staffId, name: caller.name }, now);
       moved.push(ticket.id);
     }
     return { householdId, cadreId, from: now, previousCadreId: active?.cadre_id ?? null, movedTicketIds: moved };
+  });
+}
+
+export type RelinkActor = { kind: 'staff'; staffId: string; name: string | null } | { kind: 'system'; name: string };
+
+/**
+ * Hands a locked open ticket to the household's new cadre, with a RELINK event in its audit trail: one
+ * way for the link route and the CSV import alike. Recorded beside the lifecycle, not through it: the
+ * state and its clock do not change.
+ */
+export async function moveTicketToCadre(
+  trx: Executor,
+  ticket: Ticket,
+  cadreId: string,
+  actor: RelinkActor,
+  now: Date,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const updated = await updateTicket(trx, ticket.id, ticket.version, { cadre_id: cadreId, updated_at: now });
+  if (!updated) throw new DomainError('version_conflict', 'A ticket changed while its household was re-linked; try again');
+  await appendEvent(trx, {
+    county_id: ticket.county_id,
+    ticket_id: ticket.id,
+    version: updated.version,
+    type: 'RELINK',
+    actor_kind: actor.kind,
+    actor_id: actor.kind === 'staff' ? actor.staffId : null,
+    actor_name: actor.name,
+    payload: JSON.stringify({ householdId: ticket.household_id, fromCadreId: ticket.cadre_id, toCadreId: cadreId, ...extra }),
+    from_state: ticket.state,
+    to_state: ticket.state,
+    level: ticket.level,
+    created_at: now,
   });
 }
 

@@ -1,6 +1,7 @@
 // Row types of the coverage period settings and the stored coverage reports (入户率台账).
 import type { ColumnType, Insertable, Selectable } from 'kysely';
 import type { PeriodKind } from '../engine/coverage-period.js';
+import type { CoverageCounts } from './coverage.repository.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -24,7 +25,8 @@ export interface CoverageReportsTable {
   computed_at: Timestamp;
 }
 
-export interface CoverageReportRowsTable {
+/** One cadre's figures of a filed period: the live report's counts (coverage.repository) as they were. */
+export interface CoverageReportRowsTable extends CoverageCounts {
   report_id: string;
   county_id: string;
   cadre_id: string;
@@ -32,14 +34,6 @@ export interface CoverageReportRowsTable {
   cadre_name: string;
   /** ltree path of the cadre's unit when computed: a village reads its own cadres' rows. */
   cadre_unit_path: string;
-  resident_total: number;
-  resident_visited: number;
-  migrant_total: number;
-  migrant_contacted: number;
-  key_total: number;
-  key_visited: number;
-  never_reached: number;
-  unconfirmed_visits: number;
   /** Fewer resident households visited and confirmed than linked: below 100 %. */
   flagged: boolean;
 }
