@@ -55,7 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queuePrefix: env.QUEUE_PREFIX ?? 'tickets',
     sweepEveryMs: Number(env.SWEEP_INTERVAL_MS ?? 30_000),
     lockDurationMs: Number(env.WORKER_LOCK_MS ?? 30_000),
-    deadlineConcurrency: Number(env.DEADLINE_CONCURRENCY ?? 8),
+    deadlineConcurrency: Number(env.DEADLINE_CONCURRENCY ?? 64),
     databasePoolMax: Number(env.DATABASE_POOL_MAX ?? 20),
     coverageReportGraceDays: wholeDays(env, 'COVERAGE_REPORT_GRACE_DAYS'),
     production,

@@ -72,9 +72,12 @@ export type Decision =
  * wrong for an event the state would take, so the API can answer 409 or 400.
  */
 export function decide(snapshot: TicketSnapshot, event: TicketEvent): Decision {
+  // An event the machine takes is allowed by definition; the list of allowed events (one probe per event
+  // type) is worked out only for a refusal, which must say which of the two it is.
+  if (!isFinal(snapshot) && snapshot.can(event)) {
+    const [next, actions] = transition(ticketMachine, snapshot, event);
+    return { ok: true, snapshot: next, effects: effectsOf(actions) };
+  }
   const allowed = allowedEvents(snapshot);
-  if (!allowed.includes(event.type)) return { ok: false, reason: 'event_not_allowed', allowed };
-  if (!snapshot.can(event)) return { ok: false, reason: 'invalid_payload', allowed };
-  const [next, actions] = transition(ticketMachine, snapshot, event);
-  return { ok: true, snapshot: next, effects: effectsOf(actions) };
+  return { ok: false, reason: allowed.includes(event.type) ? 'invalid_payload' : 'event_not_allowed', allowed };
 }

@@ -35,6 +35,18 @@ export async function lockTicket(ex: Executor, countyId: string, id: string): Pr
     .executeTakeFirst();
 }
 
+/** Locks several tickets in id order (two such lockers never wait on each other in a cycle); any county. */
+export async function lockTickets(ex: Executor, ids: readonly string[]): Promise<Ticket[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .selectFrom('tickets')
+    .selectAll()
+    .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
 export async function updateTicket(
   ex: Executor,
   id: string,

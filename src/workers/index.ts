@@ -25,7 +25,10 @@ export interface WorkerOptions {
   sweepEveryMs?: number;
   /** How long a job's lock lasts; a worker killed mid-job has its jobs retried after this (default 30 s). */
   lockDurationMs?: number;
-  /** Deadline jobs applied at once (default 8); each holds a database connection while it runs. */
+  /**
+   * Deadline jobs in hand at once (default 64). They are applied in batches (DEFAULT_TIMER_BATCH: up to 32 a
+   * transaction, two transactions at a time), so this bounds the batch size, not the database connections.
+   */
   deadlineConcurrency?: number;
   /** Days after a coverage period ends before its report is filed (default 3). */
   coverageReportGraceDays?: number;
@@ -38,7 +41,7 @@ export function startWorkers(opts: WorkerOptions): () => Promise<void> {
   const metrics = registerWorkerMetrics(opts.metrics ?? new Registry(), queues, log);
   const notifier = opts.notifier ?? logNotifier(log);
   const workers: Worker[] = [
-    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, ...JOB_RETENTION, concurrency: opts.deadlineConcurrency ?? 8 }),
+    new Worker(QUEUE.deadlines, deadlineProcessor(services, log, metrics), { ...common, ...locking, ...JOB_RETENTION, concurrency: opts.deadlineConcurrency ?? 64 }),
     new Worker(QUEUE.notifications, notificationProcessor({ services, notifier, log, metrics }), { ...common, ...JOB_RETENTION, concurrency: 8 }),
   ];
   for (const w of workers) w.on('failed', (job, err) => log.warn({ queue: w.name, jobId: job?.id, err }, 'job failed'));
