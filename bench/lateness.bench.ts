@@ -1,4 +1,5 @@
 // A steady 200 red cards a second for 60 s through the real worker: lateness percentiles and Redis bytes per pending deadline; `npm run bench:lateness`.
+import { loadConfig } from '../src/config.js';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { redisOptions, type QueueSettings } from '../src/workers/queues.js';
@@ -74,7 +75,7 @@ await runBench('bench:lateness', async () => {
     const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
     const table: Array<[string, string, string, string]> = [
       ['deadlines per second × seconds', `${RATE} × ${SECONDS} = ${total}`, '', ''],
-      ['worker processes (deadline concurrency 8 each)', String(WORKERS), '', ''],
+      [`worker processes (deadline concurrency ${loadConfig().deadlineConcurrency} each)`, String(WORKERS), '', ''],
       ['lateness p50 (ms)', Number(l.p50).toFixed(0), '', ''],
       ['lateness p99 (ms)', Number(l.p99).toFixed(0), `≤ ${TARGETS.p99Ms}`, yes(Number(l.p99) <= TARGETS.p99Ms)],
       ['lateness max (ms)', Number(l.max).toFixed(0), '', ''],

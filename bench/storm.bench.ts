@@ -1,6 +1,8 @@
 // 100,000 red cards due in the same second, escalated by the real worker processes, against pgbench on the escalation's SQL; `npm run bench:storm`.
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
+import { loadConfig } from '../src/config.js';
+import { DEFAULT_TIMER_BATCH } from '../src/workers/processors/deadline.processor.js';
 import { redisOptions, type QueueSettings } from '../src/workers/queues.js';
 import { CONNECTIONS, DURATION_S, createBenchDatabase, runBench, settle } from './harness.js';
 import { runPgbench } from './load.js';
@@ -15,6 +17,8 @@ const LEAD_S = Number(process.env.BENCH_STORM_LEAD_S ?? 75);
 const TIMEOUT_S = Number(process.env.BENCH_STORM_TIMEOUT_S ?? 1800);
 const PGBENCH_TICKETS = Number(process.env.BENCH_PGBENCH_TICKETS ?? 150_000);
 const TARGET_RATIO = 0.5;
+// What the worker processes read from the same environment.
+const workerConfig = loadConfig();
 
 // What one escalation costs PostgreSQL, statement for statement as the deadline processor and
 // transitionTicket issue them for DEADLINE_PASSED village → town on a warned proxy ticket: lock
@@ -106,7 +110,7 @@ await runBench('bench:storm', async () => {
     const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
     const rows: Array<[string, string, string, string]> = [
       ['tickets due in the same second', String(TICKETS), '', ''],
-      [`worker processes (deadline concurrency ${process.env.DEADLINE_CONCURRENCY ?? 8} each, pool ${process.env.DATABASE_POOL_MAX ?? 20})`, String(WORKERS), '', ''],
+      [`worker processes (deadline concurrency ${workerConfig.deadlineConcurrency} each, batches of ≤ ${DEFAULT_TIMER_BATCH.maxBatch})`, String(WORKERS), '', ''],
       ['first escalation after the due time (s)', s1(firstMs), '', ''],
       ['time to escalate all (s)', s1(lastMs), '', ''],
       ['escalations per second', rate.toFixed(0), '', ''],

@@ -74,6 +74,28 @@ const DAY_MS = 86_400_000;
 const localDay = (t: number): string => new Date(t + OFFSET_MS).toISOString().slice(0, 10);
 const startOfLocalDay = (t: number): number => Math.floor((t + OFFSET_MS) / DAY_MS) * DAY_MS - OFFSET_MS;
 
+/**
+ * What a deadline guessed on plain weekdays was worked out from, kept with it so that it can be worked
+ * out again on the real calendar once its year is loaded: the limit, from when, the warning ratio, and
+ * the paused time added since (a resumed clock moves the deadline by the pause).
+ */
+export interface DueBasis {
+  from: string;
+  limit: TimeLimit;
+  ratio: number;
+  shiftMs: number;
+}
+
+/** The deadline a basis gives on a calendar: computeDue, moved by the paused time. */
+export function dueFromBasis(basis: DueBasis, calendar: WorkCalendar): Due {
+  const due = computeDue(basis.limit, new Date(basis.from), calendar, basis.ratio);
+  return {
+    dueAt: new Date(due.dueAt.getTime() + basis.shiftMs),
+    warnAt: new Date(due.warnAt.getTime() + basis.shiftMs),
+    uncovered: due.uncovered,
+  };
+}
+
 export interface Due {
   dueAt: Date;
   warnAt: Date;

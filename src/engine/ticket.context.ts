@@ -12,7 +12,8 @@ export interface TicketContext {
   overdue: boolean;
   onAgenda: boolean;
   /**
-   * Deadline clock number, bumped on every state entry and every approved extension. Timer jobs
+   * Deadline clock number, bumped on every state entry, every approved extension, every resume and
+   * every recomputed deadline. Timer jobs
    * name the clock and level they were set for, so a job left over from an earlier clock is refused.
    */
   clock: number;
@@ -48,5 +49,7 @@ export type EffectParams = {
   pauseClock: Record<string, never>;
   /** Restart it: the deadline moves by the time spent paused. */
   resumeClock: Record<string, never>;
+  /** Work the running deadline out again on the county's calendar as it is now (a year was loaded). */
+  recomputeDeadline: Record<string, never>;
 };
 export type EffectName = keyof EffectParams;

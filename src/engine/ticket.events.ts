@@ -37,12 +37,14 @@ export type TicketEvent = WithActor<
   // Timer events name the clock they belong to, so a stale job cannot act on a later clock.
   | { type: 'DEADLINE_WARNING'; clock: number; level: Level }
   | { type: 'DEADLINE_PASSED'; clock: number; level: Level }
+  // A county loaded the official calendar of a year that a running deadline had to guess on plain weekdays.
+  | { type: 'CALENDAR_LOADED'; year: number }
 >;
 
 export type TicketEventType = TicketEvent['type'];
 
-/** Sent only by workers; the API refuses them. */
-export const TIMER_EVENTS = ['DEADLINE_WARNING', 'DEADLINE_PASSED'] as const satisfies readonly TicketEventType[];
+/** Sent only by the system (the deadline workers, a calendar load); the API and offline sync refuse them. */
+export const TIMER_EVENTS = ['DEADLINE_WARNING', 'DEADLINE_PASSED', 'CALENDAR_LOADED'] as const satisfies readonly TicketEventType[];
 
 const sampleActor: EventActor = { kind: 'system', name: 'probe' };
 
@@ -70,6 +72,7 @@ export const SAMPLE_EVENTS: { [K in TicketEventType]: Extract<TicketEvent, { typ
   RESUME: { type: 'RESUME', actor: sampleActor },
   DEADLINE_WARNING: { type: 'DEADLINE_WARNING', clock: 0, level: 'village', actor: sampleActor },
   DEADLINE_PASSED: { type: 'DEADLINE_PASSED', clock: 0, level: 'village', actor: sampleActor },
+  CALENDAR_LOADED: { type: 'CALENDAR_LOADED', year: 2027, actor: sampleActor },
 };
 
 export const EVENT_TYPES = Object.keys(SAMPLE_EVENTS) as TicketEventType[];

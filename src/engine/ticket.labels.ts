@@ -44,4 +44,5 @@ export const EVENT_LABELS: Record<TicketEventType, Label> = {
   RESUME: { zh: '恢复计时', en: 'Resume the clock' },
   DEADLINE_WARNING: { zh: '黄牌预警', en: 'Deadline warning' },
   DEADLINE_PASSED: { zh: '红牌升级', en: 'Deadline passed: escalated' },
+  CALENDAR_LOADED: { zh: '按新载入的节假日安排重算期限', en: 'Deadline recomputed on the loaded holiday calendar' },
 };

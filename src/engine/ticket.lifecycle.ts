@@ -14,6 +14,7 @@ export interface StoredSnapshot {
 
 const EFFECT_NAMES: ReadonlySet<string> = new Set<EffectName>([
   'scheduleDeadline', 'scheduleEscalation', 'clearDeadline', 'extendDeadline', 'notify', 'addToAgenda', 'pauseClock', 'resumeClock',
+  'recomputeDeadline',
 ]);
 
 function effectsOf(actions: ReadonlyArray<{ type: string; params?: unknown }>): Effect[] {

@@ -52,6 +52,7 @@ export const ticketMachine = setup({
     hasPendingExtension: ({ context }) => context.pendingExtension !== null,
     canPause: ({ event, context }) => !context.paused && nonEmpty((event as Ev<'PAUSE'>).reason),
     isPaused: ({ context }) => context.paused,
+    isCalendarYear: ({ event }) => Number.isInteger((event as Ev<'CALENDAR_LOADED'>).year),
     feedbackValid: ({ event }) => typeof (event as Ev<'FEEDBACK_GIVEN'>).confirmedByHousehold === 'boolean',
     satisfied: ({ event }) => {
       const r = (event as Ev<'CALLBACK'>).rating;
@@ -82,6 +83,7 @@ export const ticketMachine = setup({
     addToAgenda: () => {},
     pauseClock: () => {},
     resumeClock: () => {},
+    recomputeDeadline: () => {},
     startClock: assign({
       clock: ({ context }) => context.clock + 1,
       warned: false,
@@ -175,6 +177,8 @@ export const ticketMachine = setup({
     PAUSE: { guard: 'canPause', actions: [assign({ paused: true }), 'pauseClock'] },
     // Resuming starts a new clock number, so timers set before the pause are stale.
     RESUME: { guard: 'isPaused', actions: [assign({ paused: false, clock: ({ context }) => context.clock + 1 }), 'resumeClock'] },
+    // The deadline moves to what the loaded calendar says; a new clock number makes the timers set for the guessed one stale.
+    CALENDAR_LOADED: { guard: 'isCalendarYear', actions: [assign({ clock: ({ context }) => context.clock + 1 }), 'recomputeDeadline'] },
     WITHDRAW: { target: '.withdrawn', actions: assign({ closeReason: ({ event }) => event.reason ?? null }) },
     MERGE: {
       guard: 'hasMergeTarget',

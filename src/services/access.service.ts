@@ -145,7 +145,7 @@ function clockOwner(c: Caller, t: TicketFacts): boolean {
   }
 }
 
-type HumanEvent = Exclude<TicketEventType, 'DEADLINE_WARNING' | 'DEADLINE_PASSED'>;
+type HumanEvent = Exclude<TicketEventType, 'DEADLINE_WARNING' | 'DEADLINE_PASSED' | 'CALENDAR_LOADED'>;
 type Rule = (c: Caller, t: TicketFacts) => boolean;
 
 /** Who may send which event (on a ticket they can see). DEADLINE_* come from the workers only. */

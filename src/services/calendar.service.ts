@@ -1,9 +1,10 @@
 // Loading a year's official schedule (or local closures) into a county calendar, and the calendar's health.
 import {
-  countOpenOnPlainWeekdays, countyIds, loadedYears, replaceCalendarYear, yearsLoadedByEveryCounty,
+  countOpenOnPlainWeekdays, countyIds, loadedYears, openGuessedInYear, replaceCalendarYear, yearsLoadedByEveryCounty,
 } from '../store/county-settings.repository.js';
 import { DomainError } from './errors.js';
 import type { ServiceContext } from './context.js';
+import { transitionTicket } from './transition-ticket.service.js';
 
 /** The file format: lists of days, or chinese-days' own `{ "YYYY-MM-DD": "note" }` maps. */
 export interface CalendarYearInput {
@@ -30,7 +31,7 @@ export async function loadCalendarYear(
   ctx: ServiceContext,
   input: CalendarYearInput,
   options: { countyId?: string; source: string },
-): Promise<{ counties: number; holidays: number; workdays: number }> {
+): Promise<{ counties: number; holidays: number; workdays: number; recomputed: number }> {
   if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) {
     throw new DomainError('validation_failed', 'year must be a whole number between 2000 and 2100');
   }
@@ -44,7 +45,33 @@ export async function loadCalendarYear(
     return ids.length;
   });
   ctx.settings.invalidate(options.countyId);
-  return { counties, holidays: holidays.length, workdays: workdays.length };
+  const recomputed = await recomputeGuessedDeadlines(ctx, input.year, options.countyId);
+  return { counties, holidays: holidays.length, workdays: workdays.length, recomputed };
+}
+
+/**
+ * Works out again, on the calendar as loaded now, every open deadline that was guessed on plain weekdays
+ * and ran into `year`: each ticket gets a CALENDAR_LOADED event (a new clock, so the timers set for the
+ * guessed deadline are stale; new ones are scheduled for the real one). A ticket closed or moved on in
+ * the meantime is skipped. Loading the same year again repeats what an interrupted run left undone.
+ */
+export async function recomputeGuessedDeadlines(ctx: ServiceContext, year: number, countyId?: string): Promise<number> {
+  let recomputed = 0;
+  for (const ticket of await openGuessedInYear(ctx.db, year, countyId)) {
+    try {
+      await transitionTicket(ctx, {
+        countyId: ticket.county_id,
+        ticketId: ticket.id,
+        event: { type: 'CALENDAR_LOADED', year },
+        actor: { kind: 'system', name: 'calendar' },
+      });
+      recomputed += 1;
+    } catch (err) {
+      if (!(err instanceof DomainError && ['event_not_allowed', 'ticket_not_found'].includes(err.code))) throw err;
+    }
+  }
+  if (recomputed > 0) ctx.log?.info({ year, countyId, recomputed }, 'guessed deadlines worked out again on the loaded calendar');
+  return recomputed;
 }
 
 export interface CalendarHealth {

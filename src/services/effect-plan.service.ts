@@ -1,5 +1,5 @@
 // Turns the machine's declared effects into the ticket's new clock columns and outbox rows.
-import { computeDue, resolveLimit } from '../engine/deadline.policy.js';
+import { computeDue, DEFAULT_WARNING_RATIO, dueFromBasis, resolveLimit, type DueBasis, type TimeLimit } from '../engine/deadline.policy.js';
 import type { Effect, TicketSnapshot } from '../engine/ticket.lifecycle.js';
 import type { NewOutboxRow } from '../store/database.js';
 import type { CountySettings } from './county-settings.service.js';
@@ -12,7 +12,7 @@ export interface PlanInput {
   /** Ticket version after the event: notifications are keyed by it. */
   version: number;
   effects: Effect[];
-  current: { dueAt: Date | null; warnAt: Date | null; pausedAt: Date | null; uncovered: boolean };
+  current: { dueAt: Date | null; warnAt: Date | null; pausedAt: Date | null; uncovered: boolean; basis: DueBasis | null; enteredAt: Date | null };
   now: Date;
   settings: CountySettings;
 }
@@ -25,6 +25,8 @@ export interface Plan {
   pausedMsAdded: number;
   /** A working day fell in a year without official calendar data. */
   uncovered: boolean;
+  /** Kept while the deadline is uncovered: what it was worked out from (see DueBasis). */
+  basis: DueBasis | null;
   outbox: NewOutboxRow[];
 }
 
@@ -68,17 +70,22 @@ export function parseDeadlineJobId(jobId: string): TimerKey | null {
 export function planEffects(p: PlanInput): Plan {
   const { ticket, snapshot, now, settings } = p;
   const ctx = snapshot.context;
-  let { dueAt, warnAt, pausedAt, uncovered } = p.current;
+  let { dueAt, warnAt, pausedAt, uncovered, basis } = p.current;
   let pausedMsAdded = 0;
   let deadlineSet = false;
   const outbox: NewOutboxRow[] = [];
 
-  const setDeadline = (due: { dueAt: Date; warnAt: Date | null; uncovered?: boolean }, withWarning = true) => {
+  const setDeadline = (due: { dueAt: Date; warnAt: Date | null; uncovered?: boolean }, withWarning = true, from: DueBasis | null = null) => {
     dueAt = due.dueAt;
     warnAt = withWarning ? due.warnAt : null;
     uncovered = due.uncovered ?? false;
+    basis = uncovered ? from : null;
     deadlineSet = true;
   };
+  const computed = (limit: TimeLimit, ratio?: number) => ({
+    due: computeDue(limit, now, settings.calendar, ratio),
+    basis: { from: now.toISOString(), limit, ratio: ratio ?? DEFAULT_WARNING_RATIO, shiftMs: 0 },
+  });
   // A new state or a resumed clock ends any pause; its length counts as paused time.
   const endPause = () => {
     if (pausedAt === null) return 0;
@@ -95,16 +102,19 @@ export function planEffects(p: PlanInput): Plan {
         const policy = resolveLimit(settings.policies, p.state, ticket.category, ticket.priority);
         if (!policy) {
           dueAt = warnAt = null;
+          basis = null;
           break;
         }
-        setDeadline(computeDue(policy.limit, now, settings.calendar, policy.warningRatio));
+        const c = computed(policy.limit, policy.warningRatio);
+        setDeadline(c.due, true, c.basis);
         break;
       }
       case 'scheduleEscalation': {
         const level = effect.params.level;
         if (level === 'village') break;
         // An escalation deadline gets no yellow card of its own: the red card has been shown.
-        setDeadline(computeDue(settings.escalation[level], now, settings.calendar), false);
+        const c = computed(settings.escalation[level]);
+        setDeadline(c.due, false, c.basis);
         break;
       }
       case 'extendDeadline': {
@@ -131,13 +141,25 @@ export function planEffects(p: PlanInput): Plan {
         setDeadline(
           { dueAt: new Date(due.getTime() + length), warnAt: warn === null ? null : new Date(warn.getTime() + length), uncovered },
           warn !== null && !ctx.warned,
+          basis === null ? null : { ...basis, shiftMs: basis.shiftMs + length },
         );
+        break;
+      }
+      case 'recomputeDeadline': {
+        const due: Date | null = dueAt;
+        if (due === null) break;
+        // Rows written before bases were kept: the clock's start and the limit of its state or level.
+        const from = basis ?? legacyBasis(p, p.current.enteredAt);
+        if (from === null) break;
+        const warn: Date | null = warnAt;
+        setDeadline(dueFromBasis(from, settings.calendar), warn !== null && !ctx.warned, from);
         break;
       }
       case 'clearDeadline':
         endPause();
         dueAt = warnAt = null;
         uncovered = false;
+        basis = null;
         deadlineSet = false;
         break;
       case 'notify':
@@ -167,7 +189,16 @@ export function planEffects(p: PlanInput): Plan {
     }
     outbox.push(row(p, 'deadline', deadlineJobId(ticket.id, ctx.clock, ctx.level, 'passed'), dueAt, { countyId: ticket.countyId, dueAt: dueAt.getTime() }));
   }
-  return { dueAt, warnAt, pausedAt, pausedMsAdded, uncovered, outbox };
+  return { dueAt, warnAt, pausedAt, pausedMsAdded, uncovered, basis, outbox };
+}
+
+/** The basis of a deadline computed before bases were kept: from the clock's start, by its state's policy or its level's step. */
+function legacyBasis(p: PlanInput, enteredAt: Date | null): DueBasis | null {
+  if (enteredAt === null) return null;
+  const level = p.snapshot.context.level;
+  if (level !== 'village') return { from: enteredAt.toISOString(), limit: p.settings.escalation[level], ratio: DEFAULT_WARNING_RATIO, shiftMs: 0 };
+  const policy = resolveLimit(p.settings.policies, p.state, p.ticket.category, p.ticket.priority);
+  return policy ? { from: enteredAt.toISOString(), limit: policy.limit, ratio: policy.warningRatio, shiftMs: 0 } : null;
 }
 
 function row(p: PlanInput, topic: NewOutboxRow['topic'], jobId: string, runAt: Date, payload: Record<string, unknown>): NewOutboxRow {

@@ -138,7 +138,7 @@ export async function registerInTransaction(
     snapshot,
     version: 1,
     effects,
-    current: { dueAt: null, warnAt: null, pausedAt: null, uncovered: false },
+    current: { dueAt: null, warnAt: null, pausedAt: null, uncovered: false, basis: null, enteredAt: null },
     now,
     settings,
   });
@@ -169,6 +169,7 @@ export async function registerInTransaction(
     due_at: plan.dueAt,
     warn_at: plan.warnAt,
     due_uncovered: plan.uncovered,
+    due_basis: plan.basis === null ? null : JSON.stringify(plan.basis),
     lead_unit_id: c.leadUnitId,
     co_unit_ids: c.coUnitIds,
     reopen_count: 0,

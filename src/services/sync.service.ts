@@ -142,7 +142,7 @@ async function applyItem(
       return answer(trx, await updateSyncRecord(trx, staffId, item.clientId, { ticket_id: ticket.id, version: ticket.version }), false);
     }
     case 'event': {
-      if (timerEvents.includes(item.event.type)) throw new DomainError('worker_only_event', `${item.event.type} is sent by the deadline workers only`);
+      if (timerEvents.includes(item.event.type)) throw new DomainError('worker_only_event', `${item.event.type} is sent by the system only (deadline workers, calendar loads)`);
       const ticketId = 'ticketId' in item.target ? item.target.ticketId : await ticketOfClientId(trx, staffId, item.target.ticketClientId);
       const ticket = await transitionInTransaction(ctx, trx, settings, {
         countyId: req.actor.countyId,

@@ -146,7 +146,10 @@ function composeWrite(
     snapshot: next,
     version,
     effects: decision.effects,
-    current: { dueAt: ticket.due_at, warnAt: ticket.warn_at, pausedAt: ticket.paused_at, uncovered: ticket.due_uncovered },
+    current: {
+      dueAt: ticket.due_at, warnAt: ticket.warn_at, pausedAt: ticket.paused_at, uncovered: ticket.due_uncovered, basis: ticket.due_basis,
+      enteredAt: ticket.entered_at,
+    },
     now,
     settings,
   });
@@ -172,6 +175,7 @@ function composeWrite(
       paused_at: plan.pausedAt,
       paused_ms: Number(ticket.paused_ms) + plan.pausedMsAdded,
       due_uncovered: plan.uncovered,
+      due_basis: plan.basis === null ? null : JSON.stringify(plan.basis),
       lead_unit_id: c.leadUnitId,
       co_unit_ids: c.coUnitIds,
       reopen_count: c.reopenCount,

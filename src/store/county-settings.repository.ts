@@ -1,5 +1,6 @@
 // A county's time-limit policies, escalation steps and calendar overrides.
 import type { LimitPolicy, TimeLimit } from '../engine/deadline.policy.js';
+import { sql } from 'kysely';
 import type { Executor } from './db.js';
 
 const toLimit = (unit: string, value: string | null): TimeLimit =>
@@ -97,6 +98,25 @@ export async function yearsLoadedByEveryCounty(ex: Executor): Promise<number[]> 
   const counties = await countyIds(ex);
   const rows = await ex.selectFrom('calendar_years').select(['year', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('year').execute();
   return rows.filter((r) => Number(r.n) >= counties.length).map((r) => r.year);
+}
+
+/**
+ * Open tickets whose deadline was guessed on plain weekdays and whose counting ran into `year` (from the
+ * clock's start to the deadline), in one county or all: the ones a load of that year changes.
+ */
+export async function openGuessedInYear(ex: Executor, year: number, countyId?: string): Promise<Array<{ id: string; county_id: string }>> {
+  // Beijing midnight of 1 January, as an instant.
+  const start = new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
+  const end = new Date(Date.UTC(year + 1, 0, 1) - 8 * 3600_000);
+  let q = ex
+    .selectFrom('tickets')
+    .select(['id', 'county_id'])
+    .where('due_uncovered', '=', true)
+    .where('closed_at', 'is', null)
+    .where('due_at', '>', start)
+    .where(sql<Date>`coalesce((due_basis->>'from')::timestamptz, entered_at)`, '<', end);
+  if (countyId !== undefined) q = q.where('county_id', '=', countyId);
+  return q.orderBy('id').execute();
 }
 
 /** Open tickets whose deadline was computed on plain weekdays, in one county or all. */

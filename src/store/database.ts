@@ -1,5 +1,6 @@
 // The one Database interface: every table's row type, as Kysely sees it.
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { DueBasis } from '../engine/deadline.policy.js';
 import type { StoredSnapshot } from '../engine/ticket.lifecycle.js';
 import type { AccessLogTable, ApiTokensTable, AuthSessionsTable, RefreshTokensTable } from './access.tables.js';
 import type { CadreStatusesTable, HouseholdKind, HouseholdLinksTable, KeyTag, VisitsTable } from './linkage.tables.js';
@@ -100,6 +101,8 @@ export interface TicketsTable {
   paused_ms: ColumnType<string, number | undefined, number>;
   /** The deadline was computed on plain weekdays: its year has no calendar data. */
   due_uncovered: ColumnType<boolean, boolean | undefined, boolean>;
+  /** While due_uncovered: what the deadline was worked out from, to work it out again once its year is loaded. */
+  due_basis: ColumnType<DueBasis | null, string | null | undefined, string | null>;
   version: number;
   created_by: string;
   /** The handling cadre: the household's linked cadre at registration, moved when it is re-linked. */

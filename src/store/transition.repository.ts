@@ -6,7 +6,7 @@ import type { NewOutboxRow, Ticket, TicketEventsTable, TicketsTable } from './da
 /** The ticket columns a transition sets (besides the version it moves on). */
 const PATCH_COLUMNS = [
   'state', 'snapshot', 'mode', 'level', 'warned', 'overdue', 'clock', 'entered_at', 'due_at', 'warn_at', 'paused_at',
-  'paused_ms', 'due_uncovered', 'lead_unit_id', 'co_unit_ids', 'reopen_count', 'updated_at', 'closed_at',
+  'paused_ms', 'due_uncovered', 'due_basis', 'lead_unit_id', 'co_unit_ids', 'reopen_count', 'updated_at', 'closed_at',
 ] as const satisfies ReadonlyArray<keyof TicketsTable>;
 
 export type TransitionPatch = Required<Pick<Updateable<TicketsTable>, (typeof PATCH_COLUMNS)[number]>>;
@@ -78,8 +78,8 @@ function jsonWithRaw(fields: Record<string, unknown>, raw: Record<string, string
  */
 export async function saveTransitions(ex: Executor, writes: readonly TransitionWrite[]): Promise<Ticket[]> {
   if (writes.length === 0) return [];
-  const tickets = writes.map(({ ticketId, version, patch: { snapshot, ...rest } }) =>
-    jsonWithRaw({ ...rest, id: ticketId, version }, { snapshot: String(snapshot) }),
+  const tickets = writes.map(({ ticketId, version, patch: { snapshot, due_basis, ...rest } }) =>
+    jsonWithRaw({ ...rest, id: ticketId, version }, { snapshot: String(snapshot), due_basis: due_basis ?? 'null' }),
   );
   const events = writes.map(({ event: { payload, ...rest } }) => jsonWithRaw(rest, { payload: String(payload) }));
   const outbox = writes.flatMap((w) => w.outbox.map(({ payload, ...rest }) => jsonWithRaw(rest, { payload: String(payload) })));

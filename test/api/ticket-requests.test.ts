@@ -79,6 +79,7 @@ t.test('bad input gets a 4xx with a code and writes nothing', async (t) => {
     { name: 'event field of another event', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'ACCEPT', rating: 'satisfied' }, status: 400, code: 'validation_failed' },
     { name: 'blank reason', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'REJECT', reason: '' }, status: 400, code: 'validation_failed' },
     { name: 'timer event over HTTP', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'DEADLINE_PASSED' }, status: 403, code: 'worker_only_event' },
+    { name: 'calendar event over HTTP', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'CALENDAR_LOADED', year: 2027 }, status: 403, code: 'worker_only_event' },
     { name: 'event not allowed now', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'ACCEPT' }, status: 409, code: 'event_not_allowed' },
     { name: 'triage joint without a lead unit', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'TRIAGE', mode: 'joint' }, status: 400, code: 'invalid_payload' },
     { name: 'dispatch to a non-department', url: `/v1/tickets/${ok.id}/events`, payload: { type: 'DISPATCH', leadUnitId: h.county.units['town-1'] }, status: 400, code: 'unknown_unit' },

@@ -20,7 +20,7 @@ const SAME = 'SAME';
 type Spec = Partial<Record<TicketEventType, string>>;
 
 const OPEN: Spec = {
-  WITHDRAW: 'withdrawn', MERGE: 'merged', SUPERVISE: SAME, DEADLINE_WARNING: SAME, DEADLINE_PASSED: SAME, PAUSE: SAME,
+  WITHDRAW: 'withdrawn', MERGE: 'merged', SUPERVISE: SAME, DEADLINE_WARNING: SAME, DEADLINE_PASSED: SAME, PAUSE: SAME, CALENDAR_LOADED: SAME,
 };
 const HANDLING: Spec = {
   RESOLVE: 'awaitingFeedback', REPORT_UP: 'joint.dispatched', REJECT: 'rejected', REQUEST_EXTENSION: SAME, ...OPEN,
@@ -178,10 +178,12 @@ t.test('decide: every reached state × every event type matches DESIGN.md §3', 
           t.equal(after.level, nextLevel(before.level), `${label}: level climbs from ${before.level}`);
           t.equal(after.overdue, true, `${label}: marks overdue`);
         }
-        // Entering a state starts its deadline; a final state clears it; staying put does neither.
+        // Entering a state starts its deadline; a final state clears it; staying put does neither,
+        // except that a loaded calendar year works the running deadline out again on a new clock.
         if (target === state) {
           t.notOk(hasEffect(d.effects, 'scheduleDeadline'), `${label}: no new deadline when staying`);
-          t.equal(after.clock, before.clock, `${label}: clock unchanged when staying`);
+          if (type === 'CALENDAR_LOADED') t.equal(after.clock, before.clock + 1, `${label}: a new clock for the recomputed deadline`);
+          else t.equal(after.clock, before.clock, `${label}: clock unchanged when staying`);
         } else if (FINAL_STATES.has(target)) {
           t.ok(hasEffect(d.effects, 'clearDeadline'), `${label}: final state clears the deadline`);
           t.notOk(hasEffect(d.effects, 'scheduleDeadline'), `${label}: final state schedules nothing`);
@@ -353,6 +355,20 @@ t.test('pause: the clock stops while waiting on the resident; resume starts a ne
   t.ok(decide(resumed.snapshot, sample('DEADLINE_PASSED', resumed.snapshot)).ok, 'the new clock can escalate');
   const moved = step(paused.snapshot, ev('RESOLVE'));
   t.equal(moved.snapshot.context.paused, false, 'entering a new state runs its clock');
+});
+
+t.test('a loaded calendar year: the deadline is worked out again on a new clock, the warning state is kept', async (t) => {
+  const start = startTicket({ mode: 'proxy' }).snapshot;
+  const warned = step(start, sample('DEADLINE_WARNING', start)).snapshot;
+  const oldPassed = sample('DEADLINE_PASSED', warned);
+  const loaded = step(warned, ev('CALENDAR_LOADED', { year: 2027 }));
+  t.equal(stateName(loaded.snapshot), 'proxy');
+  t.same(loaded.effects, [{ type: 'recomputeDeadline', params: {} }]);
+  t.equal(loaded.snapshot.context.clock, warned.context.clock + 1, 'a new clock number');
+  t.equal(loaded.snapshot.context.warned, true, 'a yellow card shown stays shown');
+  t.match(decide(loaded.snapshot, oldPassed), { ok: false }, 'the guessed deadline’s timer is stale');
+  t.ok(decide(loaded.snapshot, sample('DEADLINE_PASSED', loaded.snapshot)).ok, 'the recomputed one can escalate');
+  t.match(decide(start, ev('CALENDAR_LOADED', { year: 2027.5 })), { ok: false, reason: 'invalid_payload' }, 'a year is a whole number');
 });
 
 t.test('intake: mode joint without a lead department stays registered for triage', async (t) => {

@@ -11,7 +11,12 @@ export const loadYearSchema = {
   params: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }),
   body: Type.Object({ holidays: Days, workdays: Days, source: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
   response: {
-    200: Type.Object({ year: Type.Integer(), holidays: Type.Integer(), workdays: Type.Integer() }),
+    200: Type.Object({
+      year: Type.Integer(),
+      holidays: Type.Integer(),
+      workdays: Type.Integer(),
+      recomputedDeadlines: Type.Integer({ description: 'Open deadlines guessed on plain weekdays for this year, now worked out on the loaded calendar' }),
+    }),
     ...errorResponses,
   },
 };

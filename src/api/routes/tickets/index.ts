@@ -32,7 +32,7 @@ const ticketRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/tickets/:id/events', { schema: postEventSchema }, async (request) => {
     const { expectedVersion, ...event } = request.body as typeof request.body & { expectedVersion?: number };
     if (timerEvents.includes(event.type)) {
-      throw new DomainError('worker_only_event', `${event.type} is sent by the deadline workers only`);
+      throw new DomainError('worker_only_event', `${event.type} is sent by the system only (deadline workers, calendar loads)`);
     }
     const ticket = await transitionTicket(app.services, {
       countyId: request.user.cty,

@@ -102,6 +102,7 @@ const eventBranches = [
   // Listed so that they are refused by name (worker_only_event) rather than as unknown input.
   Type.Object({ type: Type.Literal('DEADLINE_WARNING') }, { additionalProperties: true }),
   Type.Object({ type: Type.Literal('DEADLINE_PASSED') }, { additionalProperties: true }),
+  Type.Object({ type: Type.Literal('CALENDAR_LOADED') }, { additionalProperties: true }),
 ];
 
 type EventBodyT = Static<(typeof eventBranches)[number]>;
