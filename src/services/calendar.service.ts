@@ -1,9 +1,10 @@
 // Loading a year's official schedule (or local closures) into a county calendar, and the calendar's health.
 import {
-  countOpenOnPlainWeekdays, countyIds, loadedYears, openGuessedInYear, replaceCalendarYear, yearsLoadedByEveryCounty,
+  countOpenOnPlainWeekdays, countyIds, loadedYears, openGuessedDeadlines, replaceCalendarYear, yearsLoadedByEveryCounty,
 } from '../store/county-settings.repository.js';
 import { DomainError } from './errors.js';
 import type { ServiceContext } from './context.js';
+import { dueFromBasis } from '../engine/deadline.policy.js';
 import { transitionTicket } from './transition-ticket.service.js';
 
 /** The file format: lists of days, or chinese-days' own `{ "YYYY-MM-DD": "note" }` maps. */
@@ -31,7 +32,7 @@ export async function loadCalendarYear(
   ctx: ServiceContext,
   input: CalendarYearInput,
   options: { countyId?: string; source: string },
-): Promise<{ counties: number; holidays: number; workdays: number; recomputed: number }> {
+): Promise<{ counties: number; holidays: number; workdays: number; recomputed: number; failed: number }> {
   if (!Number.isInteger(input.year) || input.year < 2000 || input.year > 2100) {
     throw new DomainError('validation_failed', 'year must be a whole number between 2000 and 2100');
   }
@@ -45,33 +46,47 @@ export async function loadCalendarYear(
     return ids.length;
   });
   ctx.settings.invalidate(options.countyId);
-  const recomputed = await recomputeGuessedDeadlines(ctx, input.year, options.countyId);
-  return { counties, holidays: holidays.length, workdays: workdays.length, recomputed };
+  const { recomputed, failed } = await recomputeGuessedDeadlines(ctx, options.countyId);
+  return { counties, holidays: holidays.length, workdays: workdays.length, recomputed, failed };
 }
 
+/** Beijing calendar year of an instant (a deadline at 24:00 belongs to the day before). */
+const yearOfDue = (t: Date): number => new Date(t.getTime() + 8 * 3600_000 - 1).getUTCFullYear();
+
 /**
- * Works out again, on the calendar as loaded now, every open deadline that was guessed on plain weekdays
- * and ran into `year`: each ticket gets a CALENDAR_LOADED event (a new clock, so the timers set for the
- * guessed deadline are stale; new ones are scheduled for the real one). A ticket closed or moved on in
- * the meantime is skipped. Loading the same year again repeats what an interrupted run left undone.
+ * Works out again every open deadline that was guessed on plain weekdays and that the county's calendar
+ * now says otherwise about (a year it ran into was loaded): the ticket gets a CALENDAR_LOADED event,
+ * applied only at the version looked at, which starts a new clock with the recomputed deadline (the
+ * timers set for the guess go stale; new ones are scheduled). A ticket that moved on meanwhile is left
+ * to its new state; one that fails is logged and counted, and the rest go on. Run after each load, and
+ * by every reconcile sweep, so a process whose settings cache still held the old calendar (30 s), or a
+ * load interrupted half way, leaves nothing guessed for long.
  */
-export async function recomputeGuessedDeadlines(ctx: ServiceContext, year: number, countyId?: string): Promise<number> {
+export async function recomputeGuessedDeadlines(ctx: ServiceContext, countyId?: string): Promise<{ recomputed: number; failed: number }> {
   let recomputed = 0;
-  for (const ticket of await openGuessedInYear(ctx.db, year, countyId)) {
+  let failed = 0;
+  for (const ticket of await openGuessedDeadlines(ctx.db, countyId)) {
+    const { calendar } = await ctx.settings.get(ctx.db, ticket.county_id);
+    const due = dueFromBasis(ticket.due_basis, calendar);
+    if (due.uncovered && due.dueAt.getTime() === ticket.due_at?.getTime()) continue;
     try {
       await transitionTicket(ctx, {
         countyId: ticket.county_id,
         ticketId: ticket.id,
-        event: { type: 'CALENDAR_LOADED', year },
+        event: { type: 'CALENDAR_LOADED', year: yearOfDue(due.dueAt) },
         actor: { kind: 'system', name: 'calendar' },
+        expectedVersion: ticket.version,
       });
       recomputed += 1;
     } catch (err) {
-      if (!(err instanceof DomainError && ['event_not_allowed', 'ticket_not_found'].includes(err.code))) throw err;
+      // Moved on since it was listed (a new state, an extension, closed): its deadline is no longer this guess.
+      if (err instanceof DomainError && ['version_conflict', 'event_not_allowed', 'ticket_not_found'].includes(err.code)) continue;
+      failed += 1;
+      ctx.log?.error({ err, ticketId: ticket.id }, 'could not work out a guessed deadline again');
     }
   }
-  if (recomputed > 0) ctx.log?.info({ year, countyId, recomputed }, 'guessed deadlines worked out again on the loaded calendar');
-  return recomputed;
+  if (recomputed > 0 || failed > 0) ctx.log?.info({ countyId, recomputed, failed }, 'guessed deadlines worked out again on the loaded calendar');
+  return { recomputed, failed };
 }
 
 export interface CalendarHealth {

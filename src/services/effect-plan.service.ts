@@ -12,7 +12,7 @@ export interface PlanInput {
   /** Ticket version after the event: notifications are keyed by it. */
   version: number;
   effects: Effect[];
-  current: { dueAt: Date | null; warnAt: Date | null; pausedAt: Date | null; uncovered: boolean; basis: DueBasis | null; enteredAt: Date | null };
+  current: { dueAt: Date | null; warnAt: Date | null; pausedAt: Date | null; uncovered: boolean; basis: DueBasis | null };
   now: Date;
   settings: CountySettings;
 }
@@ -148,11 +148,12 @@ export function planEffects(p: PlanInput): Plan {
       case 'recomputeDeadline': {
         const due: Date | null = dueAt;
         if (due === null) break;
-        // Rows written before bases were kept: the clock's start and the limit of its state or level.
-        const from = basis ?? legacyBasis(p, p.current.enteredAt);
-        if (from === null) break;
         const warn: Date | null = warnAt;
-        setDeadline(dueFromBasis(from, settings.calendar), warn !== null && !ctx.warned, from);
+        const withWarning = warn !== null && !ctx.warned;
+        // The clock number moved on, so the timers are set again either way: on the real calendar for a
+        // guessed deadline that kept its basis, else at the same times as before.
+        if (uncovered && basis !== null) setDeadline(dueFromBasis(basis, settings.calendar), withWarning, basis);
+        else setDeadline({ dueAt: due, warnAt: warn, uncovered }, withWarning, basis);
         break;
       }
       case 'clearDeadline':
@@ -192,14 +193,6 @@ export function planEffects(p: PlanInput): Plan {
   return { dueAt, warnAt, pausedAt, pausedMsAdded, uncovered, basis, outbox };
 }
 
-/** The basis of a deadline computed before bases were kept: from the clock's start, by its state's policy or its level's step. */
-function legacyBasis(p: PlanInput, enteredAt: Date | null): DueBasis | null {
-  if (enteredAt === null) return null;
-  const level = p.snapshot.context.level;
-  if (level !== 'village') return { from: enteredAt.toISOString(), limit: p.settings.escalation[level], ratio: DEFAULT_WARNING_RATIO, shiftMs: 0 };
-  const policy = resolveLimit(p.settings.policies, p.state, p.ticket.category, p.ticket.priority);
-  return policy ? { from: enteredAt.toISOString(), limit: policy.limit, ratio: policy.warningRatio, shiftMs: 0 } : null;
-}
 
 function row(p: PlanInput, topic: NewOutboxRow['topic'], jobId: string, runAt: Date, payload: Record<string, unknown>): NewOutboxRow {
   return { county_id: p.ticket.countyId, ticket_id: p.ticket.id, topic, job_id: jobId, payload: JSON.stringify(payload), run_at: runAt };

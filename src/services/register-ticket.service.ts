@@ -138,7 +138,7 @@ export async function registerInTransaction(
     snapshot,
     version: 1,
     effects,
-    current: { dueAt: null, warnAt: null, pausedAt: null, uncovered: false, basis: null, enteredAt: null },
+    current: { dueAt: null, warnAt: null, pausedAt: null, uncovered: false, basis: null },
     now,
     settings,
   });

@@ -15,7 +15,7 @@ import type { ServiceContext } from './context.js';
 import type { CountySettings } from './county-settings.service.js';
 
 const timerEvents: readonly string[] = TIMER_EVENTS;
-type TimerEventType = (typeof TIMER_EVENTS)[number];
+type TimerEventType = 'DEADLINE_WARNING' | 'DEADLINE_PASSED';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type EventInput = DistributiveOmit<TicketEvent, 'actor'>;
@@ -148,7 +148,6 @@ function composeWrite(
     effects: decision.effects,
     current: {
       dueAt: ticket.due_at, warnAt: ticket.warn_at, pausedAt: ticket.paused_at, uncovered: ticket.due_uncovered, basis: ticket.due_basis,
-      enteredAt: ticket.entered_at,
     },
     now,
     settings,
@@ -169,7 +168,8 @@ function composeWrite(
       warned: c.warned,
       overdue: c.overdue,
       clock: c.clock,
-      entered_at: state !== ticket.state || c.clock !== ticket.clock ? now : ticket.entered_at,
+      // A recomputed deadline keeps its clock's start: the state was not entered again.
+      entered_at: state !== ticket.state || (c.clock !== ticket.clock && event.type !== 'CALENDAR_LOADED') ? now : ticket.entered_at,
       due_at: plan.dueAt,
       warn_at: plan.warnAt,
       paused_at: plan.pausedAt,
@@ -227,7 +227,7 @@ export async function applyTimerEvents(ctx: ServiceContext, reqs: readonly Timer
   const settings = new Map<string, CountySettings>();
   for (const countyId of new Set(reqs.map((r) => r.countyId))) settings.set(countyId, await ctx.settings.get(ctx.db, countyId));
   return ctx.db.transaction().execute(async (trx) => {
-    const locked = new Map((await lockTickets(trx, reqs.map((r) => r.ticketId))).map((t) => [t.id, t]));
+    const locked = new Map((await lockTickets(trx, reqs)).map((t) => [t.id, t]));
     const now = ctx.now();
     const outcomes: TimerOutcome[] = [];
     const writes: TransitionWrite[] = [];

@@ -1,6 +1,5 @@
 // A county's time-limit policies, escalation steps and calendar overrides.
-import type { LimitPolicy, TimeLimit } from '../engine/deadline.policy.js';
-import { sql } from 'kysely';
+import type { DueBasis, LimitPolicy, TimeLimit } from '../engine/deadline.policy.js';
 import type { Executor } from './db.js';
 
 const toLimit = (unit: string, value: string | null): TimeLimit =>
@@ -100,23 +99,24 @@ export async function yearsLoadedByEveryCounty(ex: Executor): Promise<number[]> 
   return rows.filter((r) => Number(r.n) >= counties.length).map((r) => r.year);
 }
 
-/**
- * Open tickets whose deadline was guessed on plain weekdays and whose counting ran into `year` (from the
- * clock's start to the deadline), in one county or all: the ones a load of that year changes.
- */
-export async function openGuessedInYear(ex: Executor, year: number, countyId?: string): Promise<Array<{ id: string; county_id: string }>> {
-  // Beijing midnight of 1 January, as an instant.
-  const start = new Date(Date.UTC(year, 0, 1) - 8 * 3600_000);
-  const end = new Date(Date.UTC(year + 1, 0, 1) - 8 * 3600_000);
+/** Open tickets whose deadline was guessed on plain weekdays and can be worked out again (they keep a basis), in one county or all. */
+export async function openGuessedDeadlines(ex: Executor, countyId?: string): Promise<GuessedDeadline[]> {
   let q = ex
     .selectFrom('tickets')
-    .select(['id', 'county_id'])
+    .select(['id', 'county_id', 'version', 'due_at', 'due_basis'])
     .where('due_uncovered', '=', true)
     .where('closed_at', 'is', null)
-    .where('due_at', '>', start)
-    .where(sql<Date>`coalesce((due_basis->>'from')::timestamptz, entered_at)`, '<', end);
+    .where('due_basis', 'is not', null);
   if (countyId !== undefined) q = q.where('county_id', '=', countyId);
-  return q.orderBy('id').execute();
+  return (await q.orderBy('id').execute()).flatMap((r) => (r.due_basis === null ? [] : [{ ...r, due_basis: r.due_basis }]));
+}
+
+export interface GuessedDeadline {
+  id: string;
+  county_id: string;
+  version: number;
+  due_at: Date | null;
+  due_basis: DueBasis;
 }
 
 /** Open tickets whose deadline was computed on plain weekdays, in one county or all. */

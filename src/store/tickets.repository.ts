@@ -35,13 +35,17 @@ export async function lockTicket(ex: Executor, countyId: string, id: string): Pr
     .executeTakeFirst();
 }
 
-/** Locks several tickets in id order (two such lockers never wait on each other in a cycle); any county. */
-export async function lockTickets(ex: Executor, ids: readonly string[]): Promise<Ticket[]> {
-  if (ids.length === 0) return [];
+/**
+ * Locks several tickets in id order (two such lockers never wait on each other in a cycle). Tickets may
+ * be of several counties; the caller still checks each ticket's county against what it asked for.
+ */
+export async function lockTickets(ex: Executor, keys: ReadonlyArray<{ countyId: string; ticketId: string }>): Promise<Ticket[]> {
+  if (keys.length === 0) return [];
   return ex
     .selectFrom('tickets')
     .selectAll()
-    .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
+    .where('id', '=', sql<string>`any(${keys.map((k) => k.ticketId)}::uuid[])`)
+    .where('county_id', '=', sql<string>`any(${[...new Set(keys.map((k) => k.countyId))]}::uuid[])`)
     .orderBy('id')
     .forUpdate()
     .execute();

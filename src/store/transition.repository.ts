@@ -78,6 +78,15 @@ function jsonWithRaw(fields: Record<string, unknown>, raw: Record<string, string
  */
 export async function saveTransitions(ex: Executor, writes: readonly TransitionWrite[]): Promise<Ticket[]> {
   if (writes.length === 0) return [];
+  // JSON has no undefined and writes an invalid date as null: refuse both rather than null a column.
+  for (const w of writes) {
+    for (const column of PATCH_COLUMNS) {
+      const value: unknown = w.patch[column];
+      if (value === undefined || (value instanceof Date && Number.isNaN(value.getTime()))) {
+        throw new Error(`saveTransitions: ticket ${w.ticketId} has no valid ${column}`);
+      }
+    }
+  }
   const tickets = writes.map(({ ticketId, version, patch: { snapshot, due_basis, ...rest } }) =>
     jsonWithRaw({ ...rest, id: ticketId, version }, { snapshot: String(snapshot), due_basis: due_basis ?? 'null' }),
   );

@@ -1,8 +1,14 @@
 // Working-day calendar per county: a year without data is flagged, loading it (API or file format) fixes new deadlines.
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
-import { buildTestApp, writeCounts, type TestApp } from '../helper.js';
+import { buildTestApp, REDIS_URL, writeCounts, type TestApp } from '../helper.js';
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import pino from 'pino';
+import { replaceCalendarYear } from '../../src/store/county-settings.repository.js';
+import { sweep } from '../../src/workers/processors/reconcile.processor.js';
+import { QUEUE, redisOptions, type DeadlineJob } from '../../src/workers/queues.js';
 import { loadCalendarYear } from '../../src/services/calendar.service.js';
 import { deadlineJobId } from '../../src/services/effect-plan.service.js';
 import { deadlineProcessor } from '../../src/workers/processors/deadline.processor.js';
@@ -38,13 +44,14 @@ t.test('a 2027 deadline is reported as uncovered, then computed on the loaded 20
     payload: { holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [], source: '国务院办公厅 2027 年部分节假日安排' },
   });
   t.equal(loaded.statusCode, 200, loaded.body);
-  t.same(loaded.json(), { year: 2027, holidays: 3, workdays: 0, recomputedDeadlines: 1 });
+  t.same(loaded.json(), { year: 2027, holidays: 3, workdays: 0, recomputedDeadlines: 1, recomputeFailures: 0 });
 
   const after = await acceptJoint(h);
   t.equal(after.dueAt, '2027-01-05T16:00:00.000Z', 'New Year’s Day is off: Tue, Wed, Thu, Mon 4, Tue 5');
   const recomputed = await detail(h, before.id);
   t.equal(recomputed.dueAt, '2027-01-05T16:00:00.000Z', 'the deadline guessed before the load is worked out again the same way');
   t.match(recomputed.timeline.at(-1), { type: 'CALENDAR_LOADED', actor: { kind: 'system', name: 'calendar' }, payload: { year: 2027 } });
+  t.equal(recomputed.enteredAt, before.enteredAt, 'the state was not entered again');
   const status = (await h.app.inject({ method: 'GET', url: '/v1/calendar/status', headers: admin })).json();
   t.same(status, { status: 'ok', uncoveredYears: [], openTicketsOnPlainWeekdays: 0 }, '2027 is covered, and nothing is left on plain weekdays');
   const again = await h.app.inject({ method: 'PUT', url: '/v1/calendar/years/2027', headers: admin, payload: { holidays: ['2027-01-01', '2027-01-02', '2027-01-03'], workdays: [] } });
@@ -109,6 +116,36 @@ t.test('the deadline guessed for a year is worked out again when it is loaded: t
   t.equal(await fire(proxy.id, await clockOf(proxy.id), 'town', 'passed'), 'applied', 'the real town deadline climbs to the county');
   t.match(await detail(h, proxy.id), { level: 'county' });
   t.equal((await detail(h, joint.id)).level, 'village', 'the joint case is not due yet');
+});
+
+t.test('a load interrupted before its pass: the reconcile sweep works the guessed deadline out; a row without a basis is left flagged', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  h.clock.set('2026-12-28T02:00:00Z');
+  const kept = await acceptJoint(h);
+  const legacy = await acceptJoint(h);
+  t.equal(kept.dueAt, '2027-01-04T16:00:00.000Z');
+  // As written before bases were kept: nothing tells what its guess was worked out from.
+  await h.db.updateTable('tickets').set({ due_basis: null }).where('id', '=', legacy.id).execute();
+  // The calendar rows commit, then the process stops before its pass.
+  await h.db.transaction().execute((trx) =>
+    replaceCalendarYear(trx, h.county.countyId, 2027, ['2027-01-01', '2027-01-02', '2027-01-03'].map((day) => ({ day, kind: 'holiday' as const, note: null })), 'test'),
+  );
+  h.services.settings.invalidate(h.county.countyId);
+  const redis = new Redis(REDIS_URL);
+  const deadlines = new Queue<DeadlineJob>(QUEUE.deadlines, { connection: redisOptions(REDIS_URL), prefix: `test${randomBytes(4).toString('hex')}` });
+  t.teardown(async () => {
+    await deadlines.obliterate({ force: true });
+    await deadlines.close();
+    redis.disconnect();
+  });
+  const swept = await sweep(h.services, deadlines, redis, `${deadlines.opts.prefix}:timers-sentinel`, pino({ level: 'silent' }));
+  t.equal(swept.deadlinesRecomputed, 1);
+  t.equal((await detail(h, kept.id)).dueAt, '2027-01-05T16:00:00.000Z', 'worked out on the loaded calendar');
+  t.equal((await detail(h, legacy.id)).dueAt, '2027-01-04T16:00:00.000Z', 'no basis: the guess stays');
+  const status = (await h.app.inject({ method: 'GET', url: '/v1/calendar/status', headers: await h.auth('admin') })).json();
+  t.equal(status.openTicketsOnPlainWeekdays, 1, 'and stays reported until its next state');
+  const again = await sweep(h.services, deadlines, redis, `${deadlines.opts.prefix}:timers-sentinel`, pino({ level: 'silent' }));
+  t.equal(again.deadlinesRecomputed, 0, 'the next sweep has nothing left to do');
 });
 
 t.test('a bad calendar file is refused and changes nothing; the chinese-days file format loads', async (t) => {

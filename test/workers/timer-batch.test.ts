@@ -47,6 +47,8 @@ async function written(h: TestApp, ticket: { id: string; number: string }) {
 
 t.test('a batch of red cards writes exactly what one transition at a time writes', async (t) => {
   const h = await buildTestApp(t.teardown);
+  // Monday 28 December 2026: the deadlines run into 2027, which has no calendar yet, so each keeps its basis.
+  h.clock.set('2026-12-28T02:00:00Z');
   const alone = await acceptedJoint(h);
   const batched = [await acceptedJoint(h), await acceptedJoint(h), await acceptedJoint(h)];
   h.clock.advance(10 * 24 * HOUR);
@@ -56,6 +58,7 @@ t.test('a batch of red cards writes exactly what one transition at a time writes
   const expected = await written(h, alone);
   t.equal(expected.columns.level, 'town');
   t.equal(expected.columns.co_unit_ids.length, 1, 'the co-department is kept');
+  t.match(expected.columns, { due_uncovered: true, due_basis: { limit: { unit: 'workdays', value: 2 }, shiftMs: 0 } }, 'the town deadline is a guess with its basis');
   t.equal(expected.outbox.filter((o: { job_id: string }) => o.job_id.endsWith(`.${alone.clock}.t.p`)).length, 1, 'the town deadline is scheduled');
   for (const b of batched) t.same(await written(h, b), expected, `ticket ${b.number} matches row, events and outbox`);
   t.same(
@@ -82,6 +85,18 @@ t.test('each timer of a batch gets its own outcome: applied, stale, or no such t
     select ticket_id, count(*)::int as n from ticket_events where type = 'DEADLINE_PASSED' group by ticket_id`.execute(h.db);
   t.same(new Map(rows.map((r) => [r.ticket_id, r.n])), new Map([[a.id, 1], [b.id, 1]]), 'a and b once each; c, in its own county, untouched');
   await t.rejects(applyTimerEvents(h.services, [passed(h, a), passed(h, a)]), /one timer per ticket/);
+});
+
+t.test('timers handed to the processor together are applied in one transaction', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const tickets = [await acceptedJoint(h), await acceptedJoint(h), await acceptedJoint(h)];
+  h.clock.advance(10 * 24 * HOUR);
+  const process = deadlineProcessor(h.services, silent);
+  const jobs = tickets.map((x) => ({ id: deadlineJobId(x.id, x.clock, 'village', 'passed'), data: { countyId: h.county.countyId, dueAt: Date.parse(x.dueAt) } }));
+  t.same(await Promise.all(jobs.map((j) => process(j as never))), ['applied', 'applied', 'applied']);
+  // Rows written by one transaction carry its id (xmin).
+  const { rows } = await sql<{ xmin: string }>`select xmin::text from tickets where id = any(${tickets.map((x) => x.id)}::uuid[])`.execute(h.db);
+  t.equal(new Set(rows.map((r) => r.xmin)).size, 1, 'one transaction for the three');
 });
 
 t.test('a timer that cannot be applied fails alone: the other timers of its batch still escalate once', async (t) => {

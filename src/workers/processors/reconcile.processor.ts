@@ -2,6 +2,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { recomputeGuessedDeadlines } from '../../services/calendar.service.js';
 import { timersToReconcile } from '../../services/reconcile.service.js';
 import { unrelayNotificationsSince } from '../../store/outbox.repository.js';
 import type { ServiceContext } from '../../services/context.js';
@@ -16,6 +17,8 @@ export interface SweepResult {
   jobIds: string[];
   /** Notification outbox rows handed back to the relay after a wipe. */
   notificationsResent: number;
+  /** Deadlines guessed on plain weekdays that the calendar now covers, worked out again (calendar.service). */
+  deadlinesRecomputed: number;
 }
 
 /** How far back notifications are sent again after a Redis wipe. */
@@ -45,6 +48,8 @@ async function jobStates(queue: Queue, redis: Redis, jobIds: string[]): Promise<
  */
 export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJob>, redis: Redis, sentinelKey: string, log: Logger): Promise<SweepResult> {
   const rebuilt = (await redis.exists(sentinelKey)) === 0;
+  // Left over by a load whose pass was interrupted, or guessed by a process whose settings were not yet fresh.
+  const { recomputed: deadlinesRecomputed } = await recomputeGuessedDeadlines(services);
   const now = services.now().getTime();
   let enqueued = 0;
   let retried = 0;
@@ -82,7 +87,7 @@ export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJ
     await redis.set(sentinelKey, new Date(now).toISOString());
   }
   if (rebuilt || enqueued > 0 || retried > 0) log.warn({ rebuilt, enqueued, retried, notificationsResent }, 'reconcile sweep re-enqueued timers');
-  return { rebuilt, enqueued, retried, jobIds, notificationsResent };
+  return { rebuilt, enqueued, retried, jobIds, notificationsResent, deadlinesRecomputed };
 }
 
 export const reconcileProcessor =

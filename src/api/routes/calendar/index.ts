@@ -18,7 +18,7 @@ const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       { countyId: request.user.cty, source: request.body.source ?? `api:${request.user.sub}` },
     );
     request.log.info({ year, ...result }, 'calendar year loaded');
-    return { year, holidays: result.holidays, workdays: result.workdays, recomputedDeadlines: result.recomputed };
+    return { year, holidays: result.holidays, workdays: result.workdays, recomputedDeadlines: result.recomputed, recomputeFailures: result.failed };
   });
 
   app.get('/calendar/status', { schema: calendarStatusSchema }, async (request) => calendarHealth(app.services, request.user.cty));
