@@ -20,8 +20,9 @@ const TARGET_RATIO = 0.5;
 // What the worker processes read from the same environment.
 const workerConfig = loadConfig();
 
-// What one escalation costs PostgreSQL, statement for statement as the deadline processor and
-// transitionTicket issue them for DEADLINE_PASSED village → town on a warned proxy ticket: lock
+// What one escalation costs PostgreSQL, statement for statement as transitionTicket issues them for
+// one DEADLINE_PASSED village → town on a warned proxy ticket, one transaction per escalation (the worker
+// applies the timers in hand in batches, which is how it gets past half of this rate): lock
 // (the pool lookup stands in for the ticket id the job id carries), versioned update, event, and two outbox rows
 // (the town supervision office's notification, the town-level deadline). Settings come from the cache.
 const SCRIPT = `
