@@ -49,7 +49,14 @@ async function jobStates(queue: Queue, redis: Redis, jobIds: string[]): Promise<
 export async function sweep(services: ServiceContext, deadlines: Queue<DeadlineJob>, redis: Redis, sentinelKey: string, log: Logger): Promise<SweepResult> {
   const rebuilt = (await redis.exists(sentinelKey)) === 0;
   // Left over by a load whose pass was interrupted, or guessed by a process whose settings were not yet fresh.
-  const { recomputed: deadlinesRecomputed } = await recomputeGuessedDeadlines(services);
+  // Its failure must not keep the timers below from being reconciled.
+  const deadlinesRecomputed = await recomputeGuessedDeadlines(services).then(
+    (r) => r.recomputed,
+    (err: unknown) => {
+      log.error({ err }, 'could not look for guessed deadlines to work out again');
+      return 0;
+    },
+  );
   const now = services.now().getTime();
   let enqueued = 0;
   let retried = 0;
