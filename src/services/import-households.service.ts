@@ -1,7 +1,7 @@
 // CSV import of households: upsert by the county's household code, and the 包联 link to a cadre of the same town.
 import { listUnits } from '../store/directory.repository.js';
 import {
-  closeLinks, insertLinks, listActiveLinks, listCodedHouseholds, listCountyStaff, lockCountyImports, lockOpenTicketsOfHouseholds,
+  closeLinks, insertLinks, listActiveLinks, listCodedHouseholds, listCountyStaff, lockCountyImports, lockHouseholds, lockOpenTicketsOfHouseholds,
   upsertHouseholds, type HouseholdColumn, type HouseholdImportRow,
 } from '../store/import.repository.js';
 import type { Executor } from '../store/db.js';
@@ -113,6 +113,8 @@ async function linkAll(
   now: Date,
   wanted: Array<{ householdId: string; cadreId: string }>,
 ): Promise<{ linksCreated: number; linksClosed: number; ticketsMoved: number }> {
+  // Read under the households' locks: a link changed through the API meanwhile is seen, not overwritten.
+  await lockHouseholds(trx, countyId, wanted.map((w) => w.householdId));
   const active = new Map((await listActiveLinks(trx, countyId)).map((l) => [l.household_id, l]));
   const close: string[] = [];
   const open: Array<{ id: string; household_id: string; cadre_id: string }> = [];

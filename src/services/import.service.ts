@@ -4,10 +4,10 @@ import { insertEscalationSteps, insertPolicies } from '../store/county-settings.
 import type { Unit, UnitKind } from '../store/database.js';
 import { listUnits } from '../store/directory.repository.js';
 import {
-  findStaffByUsernames, insertStaffRows, insertUnits, lockCountyImports, renameUnits, updateStaffRows, type NewStaffRow,
+  activeLinksByCadre, findStaffByUsernames, insertStaffRows, insertUnits, lockCountyImports, renameUnits, updateStaffRows, type NewStaffRow,
 } from '../store/import.repository.js';
 import { pathLabel, uuidv7 } from '../store/uuidv7.js';
-import { ROLES, type Role } from './access.service.js';
+import { isUnder, ROLES, type Role } from './access.service.js';
 import type { ServiceContext } from './context.js';
 import { CsvSyntaxError, decodeUtf8, parseCsv } from './csv.parser.js';
 import { DomainError } from './errors.js';
@@ -207,6 +207,7 @@ async function importStaff(ctx: ServiceContext, countyId: string, rows: RowReade
   checkUnique(parsed, (p) => p.username, (p) => p.r, 'username');
   const units = new Map((await listUnits(ctx.db, countyId)).map((u) => [u.code, u]));
   const existing = new Map((await findStaffByUsernames(ctx.db, parsed.map((p) => p.username))).map((s) => [s.username, s]));
+  const links = await activeLinksByCadre(ctx.db, countyId);
 
   const inserts: Array<Omit<NewStaffRow, 'password_hash'> & { password: string | null }> = [];
   const updates: Array<{ id: string; unit_id: string; display_name: string; roles: string[]; password: string | null }> = [];
@@ -224,6 +225,16 @@ async function importStaff(ctx: ServiceContext, countyId: string, rows: RowReade
     if (!unit || !old || old.county_id !== countyId) {
       if (unit && !old) inserts.push({ id: uuidv7(), unit_id: unit.id, username: p.username, display_name: p.displayName, roles: p.roles, active: true, password: p.password });
       continue;
+    }
+    // The linkage rules hold for every household: a cadre of its own town is linked to it. A re-import may
+    // not leave households linked to someone who is no longer a cadre, or who now works in another town.
+    const linked = links.get(old.id);
+    if (linked && !p.roles.includes('cadre')) {
+      p.r.fail('roles', `Still the linked cadre (包联干部) of ${linked.households} households: link them to another cadre first`);
+    } else if (linked) {
+      const town = unit.path.split('.').slice(0, 2).join('.');
+      const away = linked.groupPaths.filter((g) => !isUnder(g, town)).length;
+      if (away > 0) p.r.fail('unit_code', `Linked to ${away} households of another town: link them to a cadre of their own town first`);
     }
     // A password is only ever set on an account that has none: a re-import never undoes a person's own change.
     const setPassword = !old.has_password ? p.password : null;

@@ -169,6 +169,36 @@ export async function listActiveLinks(ex: Executor, countyId: string): Promise<A
     .execute();
 }
 
+/**
+ * Locks households in id order, as `PUT /households/:id/link` locks its one household before reading its
+ * link: an import re-linking them then waits for a link being changed there, or the change waits for it.
+ */
+export async function lockHouseholds(ex: Executor, countyId: string, ids: readonly string[]): Promise<void> {
+  for (const part of chunks([...ids].sort())) {
+    await ex.selectFrom('households').select('id').where('county_id', '=', countyId).where('id', '=', sql<string>`any(${part}::uuid[])`).orderBy('id').forUpdate().execute();
+  }
+}
+
+/** Each cadre's active links in a county: how many, and the paths of the groups the households live in. */
+export async function activeLinksByCadre(ex: Executor, countyId: string): Promise<Map<string, { households: number; groupPaths: string[] }>> {
+  const rows = await ex
+    .selectFrom('household_links as l')
+    .innerJoin('households as h', 'h.id', 'l.household_id')
+    .innerJoin('units as u', 'u.id', 'h.unit_id')
+    .select(['l.cadre_id', sql<string>`u.path::text`.as('path')])
+    .where('l.county_id', '=', countyId)
+    .where('l.valid_to', 'is', null)
+    .execute();
+  const out = new Map<string, { households: number; groupPaths: string[] }>();
+  for (const r of rows) {
+    const entry = out.get(r.cadre_id) ?? { households: 0, groupPaths: [] };
+    entry.households += 1;
+    entry.groupPaths.push(r.path);
+    out.set(r.cadre_id, entry);
+  }
+  return out;
+}
+
 export async function closeLinks(ex: Executor, ids: string[], at: Date): Promise<void> {
   for (const part of chunks(ids)) {
     await ex.updateTable('household_links').set({ valid_to: at }).where('id', '=', sql<string>`any(${part}::uuid[])`).execute();

@@ -187,6 +187,66 @@ t.test('households: links to cadres and key tags, visible on the status board an
   t.equal(now.cadre_id, h.county.staff.cadre, 'linked to a cadre of its new town');
 });
 
+t.test('staff re-import keeps the linkage rules: a linked cadre keeps the role and the town until the households are re-linked', async (t) => {
+  const { h, staffId } = await county3(t.teardown);
+  const header = 'username,display_name,unit_code,roles\n';
+  const before = await counts(h.db);
+  const dropped = await send(h, 'staff', `${header}cadre-32,吴干部,group-3-1-2,cadre\ncadre-31,陈干部,village-3-1,village\n`);
+  t.equal(dropped.statusCode, 422, dropped.body);
+  t.match(dropped.json().details.errors, [{ line: 3, column: 'roles', message: /Still the linked cadre \(包联干部\) of 2 households/ }]);
+  const moved = await send(h, 'staff', `${header}cadre-31,陈干部,group-1-1-1,cadre\n`);
+  t.equal(moved.statusCode, 422, moved.body);
+  t.match(moved.json().details.errors, [{ line: 2, column: 'unit_code', message: /Linked to 2 households of another town/ }]);
+  t.same(await counts(h.db), before, 'nothing written');
+  const roles = await h.db.selectFrom('staff').select(['roles', 'unit_id']).where('username', '=', 'cadre-31').executeTakeFirstOrThrow();
+  t.same(roles.roles, ['cadre'], 'still a cadre');
+
+  // Once the households have another cadre, the change goes through.
+  t.equal((await send(h, 'households', 'code,group_code,head_name,cadre_username\nH001,group-3-1-1,张三,cadre-32\nH002,group-3-1-1,李四,cadre-32\n')).statusCode, 200);
+  const done = await send(h, 'staff', `${header}cadre-31,陈干部,village-3-1,village\n`);
+  t.equal(done.statusCode, 200, done.body);
+  t.match(done.json(), { updated: 1 });
+  const linkedTo = await h.db.selectFrom('household_links').select('cadre_id').where('valid_to', 'is', null).execute();
+  t.same([...new Set(linkedTo.map((l) => l.cadre_id))], [await staffId('cadre-32')], 'every active link is with a cadre');
+});
+
+t.test('an import re-linking a household while its link is being changed through the API waits for it, and keeps its history', async (t) => {
+  const { h, staffId } = await county3(t.teardown);
+  const h001 = (await h.db.selectFrom('households').select('id').where('code', '=', 'H001').executeTakeFirstOrThrow()).id;
+  const [c31, c32] = [await staffId('cadre-31'), await staffId('cadre-32')];
+  let imported: Awaited<ReturnType<typeof send>> | undefined;
+  h.clock.advance(3600_000);
+  const relinkedAt = h.clock.now();
+  // The API's re-link, as linkage.service writes it: household locked, link closed, new link, then commit.
+  await h.db.transaction().execute(async (trx) => {
+    await trx.selectFrom('households').select('id').where('id', '=', h001).forUpdate().execute();
+    await trx.updateTable('household_links').set({ valid_to: relinkedAt }).where('household_id', '=', h001).where('valid_to', 'is', null).execute();
+    await trx.insertInto('household_links').values({
+      id: '00000000-0000-7000-8000-0000000000aa', county_id: h.county.countyId, household_id: h001, cadre_id: c32, valid_from: relinkedAt, linked_by: null,
+    }).execute();
+    h.clock.advance(3600_000);
+    const pending = send(h, 'households', 'code,group_code,head_name,cadre_username\nH001,group-3-1-1,张三,cadre-31\n').then((res) => (imported = res));
+    // Until the API's transaction commits, the import waits on the household's lock (seen in pg_stat_activity, no sleep).
+    for (;;) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+      if ((rows[0]?.n ?? 0) > 0 || imported !== undefined) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Without the lock it would read the link as it was (still cadre-31), change nothing, and lose to the API.
+    t.equal(imported, undefined, 'the import waits for the re-link to commit');
+    void pending;
+  });
+  while (imported === undefined) await new Promise((resolve) => setImmediate(resolve));
+  t.equal(imported.statusCode, 200, imported.body);
+  t.match(imported.json(), { linksCreated: 1, linksClosed: 1 });
+  const history = await h.db.selectFrom('household_links').select(['cadre_id', 'valid_to']).where('household_id', '=', h001).orderBy('valid_from').orderBy('id').execute();
+  t.equal(history.length, 3, 'the imported link, the API’s, and the first one');
+  t.same(history.map((l) => l.cadre_id), [c31, c32, c31]);
+  t.same(history[0]?.valid_to, relinkedAt, 'the first link ended when the API re-linked it, not again');
+  t.same(history[1]?.valid_to, new Date(relinkedAt.getTime() + 3600_000), 'the API’s link ended when the import re-linked it');
+  t.equal(history[2]?.valid_to, null, 'the imported link is the active one');
+});
+
 t.test('a bad row in the middle: its physical line, its column, and nothing from the file written', async (t) => {
   const { h } = await county3(t.teardown);
   const before = await counts(h.db);
