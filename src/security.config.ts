@@ -8,6 +8,8 @@ export interface SecurityConfig {
   corsOrigins: string[];
   /** Requests per minute to the login and token endpoints, per client address and username (AUTH_RATE_LIMIT). */
   authRateLimit: number;
+  /** Requests per minute to the login and token endpoints from one client address, all usernames (AUTH_RATE_LIMIT_PER_ADDRESS). */
+  authAddressRateLimit: number;
   /** Failed logins in a row that lock an account (LOGIN_MAX_FAILURES), and for how long (LOGIN_LOCK_MINUTES). */
   loginMaxFailures: number;
   loginLockMs: number;
@@ -43,6 +45,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     previousJwtSecrets,
     corsOrigins,
     authRateLimit: positive(env, 'AUTH_RATE_LIMIT', 10),
+    authAddressRateLimit: positive(env, 'AUTH_RATE_LIMIT_PER_ADDRESS', 60),
     loginMaxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5),
     loginLockMs: positive(env, 'LOGIN_LOCK_MINUTES', 15) * 60_000,
   };

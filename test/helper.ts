@@ -89,7 +89,7 @@ export async function buildTestApp(teardown: Teardown, options: TestAppOptions =
       redis,
       jwtSecret: 'test-secret-test-secret-test-secret',
       tokenTtl: options.tokenTtl ?? '365d',
-      access: { refreshTtlMs: YEAR_MS, authRateLimit: 1000, ...options.access },
+      access: { refreshTtlMs: YEAR_MS, authRateLimit: 1000, authAddressRateLimit: 1000, ...options.access },
     },
     options.logStream ? { level: options.logLevel ?? 'info' } : false,
     options.logStream,

@@ -45,6 +45,8 @@ export interface AccessOptions {
   corsOrigins?: string[];
   /** Login and token requests per minute per client address and username. */
   authRateLimit?: number;
+  /** Login and token requests per minute per client address, all usernames together. */
+  authAddressRateLimit?: number;
   login?: LoginPolicy;
 }
 
@@ -67,7 +69,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(core, opts);
   await fastify.register(errorsPlugin);
   // Before any route: helmet and CORS hooks, and the rate limiter that routes opt into.
-  await fastify.register(securityPlugin, { corsOrigins: opts.access?.corsOrigins, authRateLimit: opts.access?.authRateLimit });
+  await fastify.register(securityPlugin, {
+    corsOrigins: opts.access?.corsOrigins, authRateLimit: opts.access?.authRateLimit, authAddressRateLimit: opts.access?.authAddressRateLimit,
+  });
   await fastify.register(metricsPlugin, { registry: opts.metrics });
   await fastify.register(docsPlugin);
   await fastify.register(authPlugin, { secret: opts.jwtSecret, ttl: opts.tokenTtl ?? '15m', previousSecrets: opts.access?.previousJwtSecrets });

@@ -52,6 +52,7 @@ const app = runApi
           previousJwtSecrets: config.previousJwtSecrets,
           corsOrigins: config.corsOrigins,
           authRateLimit: config.authRateLimit,
+          authAddressRateLimit: config.authAddressRateLimit,
           login: { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs },
         },
         queues: { settings: queues, ...config.adminQueues },

@@ -21,7 +21,7 @@ export const DEFAULT_LOGIN_POLICY: LoginPolicy = { maxFailures: 5, lockMs: 15 * 
 let dummyHash: Promise<string> | undefined;
 const dummy = (): Promise<string> => (dummyHash ??= hashPassword(randomBytes(16).toString('hex')));
 
-const wrong = () => new DomainError('invalid_credentials', 'Wrong username or password');
+const wrong = () => new DomainError('invalid_credentials', 'Wrong username or password (after repeated failures an account is locked for a while)');
 
 /**
  * A person changes their own password, proving the current one (failures count towards the lockout, as
@@ -58,18 +58,15 @@ export async function authenticate(
     throw wrong();
   }
   const now = ctx.now();
-  // While locked, the password is not even tried: guessing on cannot help.
+  // While locked, the password is not even tried: guessing on cannot help. The answer (and the time it
+  // takes) is that of a wrong password, so a lock tells a guesser neither that the username exists nor
+  // anything about the password; the county admin sees the lock in the account list.
   if (staff.locked_until !== null && staff.locked_until > now) {
-    throw new DomainError('account_locked', 'Too many failed logins: the account is locked for a while', {
-      lockedUntil: staff.locked_until.toISOString(),
-    });
+    await verifyPassword(password, await dummy());
+    throw wrong();
   }
   if (!(await verifyPassword(password, staff.password_hash))) {
-    const lockUntil = new Date(now.getTime() + policy.lockMs);
-    const { locked } = await recordLoginFailure(ctx.db, staff.id, policy.maxFailures, lockUntil);
-    if (locked) {
-      throw new DomainError('account_locked', 'Too many failed logins: the account is locked for a while', { lockedUntil: lockUntil.toISOString() });
-    }
+    await recordLoginFailure(ctx.db, staff.id, policy.maxFailures, new Date(now.getTime() + policy.lockMs));
     throw wrong();
   }
   // Told only to someone who knows the password, so it reveals nothing to a guesser.

@@ -30,7 +30,6 @@ export const ERROR_STATUS = {
   version_conflict: 409,
   idempotency_key_reused: 422,
   invalid_csv: 422,
-  account_locked: 423,
   rate_limited: 429,
   unsupported_machine_version: 500,
   internal_error: 500,

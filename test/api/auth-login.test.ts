@@ -29,10 +29,13 @@ t.test('five failures in a row lock the account for 15 minutes, whatever is type
   const h = await buildTestApp(t.teardown);
   for (let i = 1; i <= 4; i++) t.equal((await login(h, 'cadre', `guess-${i}`)).json().code, 'invalid_credentials', `failure ${i}`);
   const fifth = await login(h, 'cadre', 'guess-5');
-  t.equal(fifth.statusCode, 423);
-  t.match(fifth.json(), { code: 'account_locked', lockedUntil: '2026-11-23T02:15:00.000Z' });
+  const unknown = await login(h, 'nobody', 'guess-5');
+  t.equal(fifth.statusCode, 401);
+  t.same(fifth.json(), unknown.json(), 'the failure that locks looks like any wrong password, or an unknown username');
+  t.same((await hashOf(h, 'cadre')).locked_until, new Date('2026-11-23T02:15:00.000Z'), 'locked until 10:15 Beijing');
   const right = await login(h, 'cadre', 'demo-cadre');
-  t.equal(right.statusCode, 423, 'the right password is not even tried while locked');
+  t.equal(right.statusCode, 401, 'the right password is not even tried while locked');
+  t.same(right.json(), unknown.json(), 'and the answer tells a guesser nothing about it');
   t.equal((await login(h, 'village', 'demo-village')).statusCode, 200, 'other accounts are not affected');
   h.clock.advance(15 * 60_000 + 1);
   t.equal((await login(h, 'cadre', 'demo-cadre')).statusCode, 200, 'unlocked after the lock time');
@@ -45,7 +48,8 @@ t.test('five failures in a row lock the account for 15 minutes, whatever is type
 t.test('the admin can lift a lock by enabling the account', async (t) => {
   const h = await buildTestApp(t.teardown, { access: { login: { maxFailures: 2, lockMs: 3600_000 } } });
   await login(h, 'water', 'x');
-  t.equal((await login(h, 'water', 'y')).statusCode, 423, 'LOGIN_MAX_FAILURES is configurable');
+  await login(h, 'water', 'y');
+  t.equal((await login(h, 'water', 'demo-water')).statusCode, 401, 'LOGIN_MAX_FAILURES is configurable: locked after two');
   const admin = await h.auth('admin');
   await h.app.inject({ method: 'POST', url: `/v1/admin/accounts/${h.county.staff.water}/enable`, headers: admin });
   t.equal((await login(h, 'water', 'demo-water')).statusCode, 200);
@@ -67,6 +71,17 @@ t.test('login and refresh are rate limited per client and username', async (t) =
   }
   t.same(refreshes, [401, 401, 401, 429], 'refresh too');
   t.equal((await h.app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'other routes are not limited');
+});
+
+t.test('one client address has one login budget across usernames (no password spraying)', async (t) => {
+  const h = await buildTestApp(t.teardown, { access: { authRateLimit: 1000, authAddressRateLimit: 4 } });
+  const codes: number[] = [];
+  for (const username of ['cadre', 'village', 'water', 'transport', 'dispatcher']) codes.push((await login(h, username, 'spray-2026')).statusCode);
+  t.same(codes, [401, 401, 401, 401, 429], 'the fifth username from the same address waits');
+  const refresh = await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: 'rt_x' } });
+  t.equal(refresh.statusCode, 429, 'the token routes share the budget');
+  const elsewhere = await h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'cadre', password: 'demo-cadre' }, remoteAddress: '10.8.0.2' });
+  t.equal(elsewhere.statusCode, 200, 'another address has its own');
 });
 
 t.test('rotating the JWT secret: the old one verifies (never signs) while listed in JWT_SECRET_PREVIOUS', async (t) => {

@@ -12,7 +12,9 @@ t.test('the county admin sets a password: the old one and every session stop, a 
   const id = h.county.staff.cadre as string;
   const cadre = (await login(h, 'cadre')).json() as Tokens;
   for (let i = 0; i < 5; i++) await login(h, 'cadre', 'wrong-guess');
-  t.equal((await login(h, 'cadre')).json().code, 'account_locked', 'locked after five wrong guesses');
+  t.equal((await login(h, 'cadre')).json().code, 'invalid_credentials', 'locked after five wrong guesses: the right password is refused');
+  const accounts = (await h.app.inject({ method: 'GET', url: '/v1/admin/accounts', headers: await h.auth('admin') })).json();
+  t.ok(accounts.items.find((a: { id: string }) => a.id === id)?.lockedUntil, 'the admin sees the lock');
 
   const url = `/v1/admin/accounts/${id}/password`;
   const byTown = await h.app.inject({ method: 'POST', url, headers: await h.auth('town-supervisor'), payload: { password: 'new-secret-1' } });

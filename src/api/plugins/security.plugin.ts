@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { DomainError } from '../../services/errors.js';
 
 export interface SecurityOptions {
@@ -11,6 +11,8 @@ export interface SecurityOptions {
   corsOrigins?: string[];
   /** Requests per minute to each login and token route, per client address (and username for login). */
   authRateLimit?: number;
+  /** Requests per minute to the login and token routes together, per client address, whatever the username. */
+  authAddressRateLimit?: number;
 }
 
 export interface RouteRateLimit {
@@ -24,6 +26,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** `config.rateLimit` for the login and token routes. */
     authRateLimit: RouteRateLimit;
+    /** preHandler for the same routes: one budget per client address across usernames and routes. */
+    authAddressLimit: preHandlerAsyncHookHandler;
   }
 }
 
@@ -60,6 +64,20 @@ export default fp<SecurityOptions>(
       // preHandler: the body is parsed, so login attempts are counted per address and username.
       hook: 'preHandler',
       keyGenerator: (request: FastifyRequest) => `${request.ip}|${request.routeOptions.url ?? ''}|${usernameOf(request.body)}`,
+    });
+    // The budget above is per username, so one address could try a password on many usernames (spraying):
+    // this one counts every login and token request from the address.
+    // (The plugin runs one limiter per request, so this one is applied by hand.)
+    const perAddress = app.createRateLimit({
+      max: opts.authAddressRateLimit ?? 60,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `address|${request.ip}`,
+    });
+    app.decorate('authAddressLimit', async (request, reply) => {
+      const limit = await perAddress(request);
+      if (limit.isAllowed || !limit.isExceeded) return;
+      reply.header('retry-after', limit.ttlInSeconds);
+      throw new DomainError('rate_limited', `Too many requests; retry in ${limit.ttlInSeconds} s`);
     });
   },
   { name: 'security', dependencies: ['errors'] },

@@ -31,14 +31,14 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts
     refreshExpiresAt: session.refreshExpiresAt.toISOString(),
   });
 
-  app.post('/auth/login', { schema: loginSchema, config: { rateLimit: app.authRateLimit } }, async (request) => {
+  app.post('/auth/login', { schema: loginSchema, config: { rateLimit: app.authRateLimit }, preHandler: app.authAddressLimit }, async (request) => {
     const staff = await authenticate(app.services, request.body.username, request.body.password, opts.login ?? DEFAULT_LOGIN_POLICY);
     const session = await startSession(app.services, staff, opts.refreshTtlMs ?? DEFAULT_REFRESH_TTL_MS);
     request.log.info({ staffId: staff.id, sessionId: session.sessionId }, 'login');
     return tokens(staff, session);
   });
 
-  app.post('/auth/refresh', { schema: refreshSchema, config: { rateLimit: app.authRateLimit } }, async (request) => {
+  app.post('/auth/refresh', { schema: refreshSchema, config: { rateLimit: app.authRateLimit }, preHandler: app.authAddressLimit }, async (request) => {
     const { staff, ...session } = await rotateRefreshToken(app.services, request.body.refreshToken);
     request.log.info({ staffId: staff.id, sessionId: session.sessionId }, 'refresh token rotated');
     return tokens(staff, session);
@@ -46,7 +46,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts
 
   app.post(
     '/auth/password',
-    { schema: changePasswordSchema, onRequest: app.authenticate, config: { rateLimit: app.authRateLimit } },
+    { schema: changePasswordSchema, onRequest: app.authenticate, config: { rateLimit: app.authRateLimit }, preHandler: app.authAddressLimit },
     async (request, reply) => {
       const caller = request.caller();
       if (caller.kind !== 'staff') throw new DomainError('forbidden', 'Integration accounts use API tokens, not passwords');

@@ -10,7 +10,7 @@ const Tokens = Type.Object({
   refreshExpiresAt: Type.String({ format: 'date-time', description: 'When the session ends and a new login is needed' }),
 });
 
-const authErrors = { ...errorResponses, 423: errorResponses[403], 429: errorResponses[403] };
+const authErrors = { ...errorResponses, 429: errorResponses[403] };
 
 export const loginSchema = {
   tags: ['auth'],
