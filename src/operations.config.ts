@@ -14,6 +14,8 @@ export interface AdminQueuesConfig {
   /** Mount the dashboard at /admin/queues. */
   enabled: boolean;
   basicAuth?: { username: string; password: string };
+  /** ADMIN_QUEUES=accounts: log in with a staff account; county admins only. */
+  accounts: boolean;
 }
 
 export interface OperationsConfig {
@@ -46,9 +48,13 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, production: boolean
     throw new Error('ADMIN_QUEUES_USER and ADMIN_QUEUES_PASSWORD go together');
   }
   const basicAuth = username !== undefined && password !== undefined ? { username, password } : undefined;
+  const accounts = env.ADMIN_QUEUES === 'accounts';
+  if (accounts && basicAuth) throw new Error('ADMIN_QUEUES=accounts logs in with staff accounts: leave ADMIN_QUEUES_USER and ADMIN_QUEUES_PASSWORD unset');
   const open = ['1', 'true', 'yes'].includes(env.ADMIN_QUEUES ?? '');
   // The dashboard can retry, remove and empty queues: never open to anyone in production.
-  if (open && production && !basicAuth) throw new Error('ADMIN_QUEUES in production needs ADMIN_QUEUES_USER and ADMIN_QUEUES_PASSWORD');
+  if (open && production && !basicAuth) {
+    throw new Error('ADMIN_QUEUES in production needs ADMIN_QUEUES=accounts, or ADMIN_QUEUES_USER and ADMIN_QUEUES_PASSWORD');
+  }
 
   const metricsPort = integer(env, 'WORKER_METRICS_PORT', 0, 0);
   return {
@@ -59,7 +65,7 @@ export function loadOperationsConfig(env: NodeJS.ProcessEnv, production: boolean
       attempts: integer(env, 'NOTIFY_ATTEMPTS', 6, 1),
       backoffMs: integer(env, 'NOTIFY_BACKOFF_MS', 10_000, 0),
     },
-    adminQueues: { enabled: open || basicAuth !== undefined, basicAuth },
+    adminQueues: { enabled: open || accounts || basicAuth !== undefined, basicAuth, accounts },
     workerMetricsPort: metricsPort > 0 ? metricsPort : undefined,
   };
 }

@@ -87,7 +87,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(importRoutes, { prefix: '/v1' });
   await fastify.register(householdRoutes, { prefix: '/v1' });
   await fastify.register(syncRoutes, { prefix: '/v1' });
-  // Issue 4: the role check goes in `queues.authorize` (see QueueBoardOptions).
+  // The role check is `queues.authorize`: countyAdminGuard (ADMIN_QUEUES=accounts) lets county admins in.
   if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });
 };
 

@@ -1,4 +1,5 @@
 // `npm start`: API and workers in one process (or one of them with --api / --worker), on given or embedded services.
+import { countyAdminGuard } from '../api/plugins/queue-board.accounts.js';
 import closeWithGrace from 'close-with-grace';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -55,7 +56,12 @@ const app = runApi
           authAddressRateLimit: config.authAddressRateLimit,
           login: { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs },
         },
-        queues: { settings: queues, ...config.adminQueues },
+        queues: {
+          settings: queues,
+          enabled: config.adminQueues.enabled,
+          basicAuth: config.adminQueues.basicAuth,
+          authorize: config.adminQueues.accounts ? countyAdminGuard(services, { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs }) : undefined,
+        },
         metrics,
       },
       { level: config.logLevel },

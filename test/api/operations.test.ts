@@ -7,6 +7,8 @@ import { Registry } from 'prom-client';
 import { buildTestApp, REDIS_URL, type TestApp } from '../helper.js';
 import { buildServer } from '../../src/api/server.js';
 import type { QueueBoardOptions } from '../../src/api/plugins/queue-board.plugin.js';
+import { countyAdminGuard } from '../../src/api/plugins/queue-board.accounts.js';
+import { loadOperationsConfig } from '../../src/operations.config.js';
 import { OutboxRelay } from '../../src/workers/outbox-relay.js';
 import { deadlineProcessor } from '../../src/workers/processors/deadline.processor.js';
 import { startMetricsServer } from '../../src/workers/metrics.server.js';
@@ -82,6 +84,28 @@ t.test('basic auth and the authorize hook guard every dashboard route', async (t
   t.equal((await roles.inject({ url: '/admin/queues/api/queues' })).statusCode, 403, 'the hook refuses');
   t.equal((await roles.inject({ url: '/admin/queues/api/queues', headers: { 'x-role': 'county_admin' } })).statusCode, 200, 'the hook lets through');
   t.equal(asked, 2);
+});
+
+t.test('ADMIN_QUEUES=accounts: the dashboard takes a staff login and lets county admins in only', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const config = loadOperationsConfig({ ADMIN_QUEUES: 'accounts' }, true);
+  t.match(config.adminQueues, { enabled: true, accounts: true, basicAuth: undefined }, 'allowed in production: it needs a login');
+  t.throws(() => loadOperationsConfig({ ADMIN_QUEUES: '1' }, true), /ADMIN_QUEUES=accounts/, 'an open board is not');
+  const board = await appWithBoard(t, h, { enabled: true, authorize: countyAdminGuard(h.services) });
+  for (const url of ['/admin/queues', '/admin/queues/api/queues']) {
+    const none = await board.inject({ url });
+    t.equal(none.statusCode, 401, `${url}: the browser is asked to log in`);
+    t.match(none.headers['www-authenticate'], /^Basic realm="queues"/);
+    t.equal((await board.inject({ url, headers: basic('admin', 'wrong') })).statusCode, 401, `${url}: a wrong password`);
+    const cadre = await board.inject({ url, headers: basic('cadre', 'demo-cadre') });
+    t.equal(cadre.statusCode, 403, `${url}: a cadre logs in but is no county admin`);
+    t.match(cadre.json(), { code: 'forbidden' });
+    t.equal((await board.inject({ url, headers: basic('admin', 'demo-admin') })).statusCode, 200, `${url}: the county admin`);
+  }
+  const failures = await h.db.selectFrom('staff').select('failed_logins').where('username', '=', 'admin').executeTakeFirstOrThrow();
+  // Wrong, then right (the count starts again), then wrong again; the admin's second visit was trusted
+  // from the first check (no second argon2), so nothing cleared the last failure.
+  t.equal(failures.failed_logins, 1, 'wrong passwords count towards the lockout; a checked login is trusted for a while');
 });
 
 t.test('/metrics shows deadlines pending, escalations by level, lateness and notification failures', async (t) => {

@@ -29,7 +29,7 @@ export interface QueueBoardOptions {
 const sameSecret = (a: string, b: string): boolean =>
   timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 
-function basicCredentials(header: string | undefined): { username: string; password: string } | undefined {
+export function basicCredentials(header: string | undefined): { username: string; password: string } | undefined {
   if (!header?.startsWith('Basic ')) return undefined;
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
