@@ -13,6 +13,8 @@ export interface SecurityConfig {
   /** Failed logins in a row that lock an account (LOGIN_MAX_FAILURES), and for how long (LOGIN_LOCK_MINUTES). */
   loginMaxFailures: number;
   loginLockMs: number;
+  /** RATE_LIMIT_STORE: `redis` (default) counts in Redis, one budget for every API instance; `memory` per process. */
+  sharedRateLimits: boolean;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -48,5 +50,12 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     authAddressRateLimit: positive(env, 'AUTH_RATE_LIMIT_PER_ADDRESS', 60),
     loginMaxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5),
     loginLockMs: positive(env, 'LOGIN_LOCK_MINUTES', 15) * 60_000,
+    sharedRateLimits: rateLimitStore(env),
   };
+}
+
+function rateLimitStore(env: NodeJS.ProcessEnv): boolean {
+  const store = env.RATE_LIMIT_STORE ?? 'redis';
+  if (store !== 'redis' && store !== 'memory') throw new Error(`RATE_LIMIT_STORE must be redis or memory, not "${store}"`);
+  return store === 'redis';
 }

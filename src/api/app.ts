@@ -47,6 +47,8 @@ export interface AccessOptions {
   authRateLimit?: number;
   /** Login and token requests per minute per client address, all usernames together. */
   authAddressRateLimit?: number;
+  /** Count rate limits in Redis (the app's client) under this prefix, shared by every API instance. */
+  sharedRateLimits?: { nameSpace: string };
   login?: LoginPolicy;
 }
 
@@ -71,6 +73,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   // Before any route: helmet and CORS hooks, and the rate limiter that routes opt into.
   await fastify.register(securityPlugin, {
     corsOrigins: opts.access?.corsOrigins, authRateLimit: opts.access?.authRateLimit, authAddressRateLimit: opts.access?.authAddressRateLimit,
+    sharedStore: opts.access?.sharedRateLimits ? { redis: opts.redis, nameSpace: opts.access.sharedRateLimits.nameSpace } : undefined,
   });
   await fastify.register(metricsPlugin, { registry: opts.metrics });
   await fastify.register(docsPlugin);

@@ -54,6 +54,7 @@ const app = runApi
           corsOrigins: config.corsOrigins,
           authRateLimit: config.authRateLimit,
           authAddressRateLimit: config.authAddressRateLimit,
+          sharedRateLimits: config.sharedRateLimits ? { nameSpace: `${config.queuePrefix}:rate-limit:` } : undefined,
           login: { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs },
         },
         queues: {

@@ -84,6 +84,27 @@ t.test('one client address has one login budget across usernames (no password sp
   t.equal(elsewhere.statusCode, 200, 'another address has its own');
 });
 
+t.test('with the counters in Redis, two API instances share one budget', async (t) => {
+  const h = await buildTestApp(t.teardown);
+  const nameSpace = `test-rate-${randomBytes(4).toString('hex')}:`;
+  const instance = async () => {
+    const app = await buildServer({
+      services: h.services, redis: h.redis, jwtSecret: 'test-secret-test-secret-test-secret',
+      access: { authRateLimit: 3, authAddressRateLimit: 1000, sharedRateLimits: { nameSpace } },
+    }, false);
+    t.teardown(() => app.close());
+    return app;
+  };
+  const [a, b] = [await instance(), await instance()];
+  const tryOn = async (app: typeof a) =>
+    (await app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'dispatcher', password: 'demo-dispatcher' } })).statusCode;
+  t.same([await tryOn(a), await tryOn(b), await tryOn(a), await tryOn(b)], [200, 200, 200, 429], 'the fourth login is refused on either instance');
+  t.ok((await h.redis.keys(`${nameSpace}*`)).length > 0, 'the counters are in Redis under the prefix');
+  const local = await buildServer({ services: h.services, redis: h.redis, jwtSecret: 'test-secret-test-secret-test-secret', access: { authRateLimit: 3 } }, false);
+  t.teardown(() => local.close());
+  t.equal(await tryOn(local), 200, 'an instance counting in memory has its own');
+});
+
 t.test('rotating the JWT secret: the old one verifies (never signs) while listed in JWT_SECRET_PREVIOUS', async (t) => {
   const h = await buildTestApp(t.teardown);
   const old = await h.auth('cadre');

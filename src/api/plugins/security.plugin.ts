@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Redis } from 'ioredis';
 import { DomainError } from '../../services/errors.js';
 
 export interface SecurityOptions {
@@ -13,6 +14,8 @@ export interface SecurityOptions {
   authRateLimit?: number;
   /** Requests per minute to the login and token routes together, per client address, whatever the username. */
   authAddressRateLimit?: number;
+  /** Count in Redis under this key prefix, so every API instance shares one budget; in this process when absent. */
+  sharedStore?: { redis: Redis; nameSpace: string };
 }
 
 export interface RouteRateLimit {
@@ -52,9 +55,11 @@ export default fp<SecurityOptions>(
       exposedHeaders: ['x-request-id'],
       maxAge: 600,
     });
-    // Nothing is limited unless a route asks; counters live in this process (one per API instance).
+    // Nothing is limited unless a route asks. Counters live in Redis when shared (a Redis that cannot answer
+    // lets requests through: the lockout in PostgreSQL still stops guessing), else in this process.
     await app.register(rateLimit, {
       global: false,
+      ...(opts.sharedStore ? { redis: opts.sharedStore.redis, nameSpace: opts.sharedStore.nameSpace, skipOnError: true } : {}),
       errorResponseBuilder: (_request, context) =>
         new DomainError('rate_limited', `Too many requests; retry in ${context.after}`),
     });
