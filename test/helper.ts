@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import type { DestinationStream } from 'pino';
-import { buildServer } from '../src/api/server.js';
+import pino, { type DestinationStream } from 'pino';
+import { buildServer, REDACT_PATHS } from '../src/api/server.js';
 import type { AccessOptions } from '../src/api/app.js';
 import { createDb, type Db } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrator.js';
@@ -82,7 +82,9 @@ export async function buildTestApp(teardown: Teardown, options: TestAppOptions =
   const clock = new TestClock();
   const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   teardown(() => redis.disconnect());
-  const services: ServiceContext = createServiceContext(db, { now: clock.now });
+  // With a log stream, the services log there too, through the same redaction as `npm start`'s logger.
+  const log = options.logStream ? pino({ level: options.logLevel ?? 'info', redact: REDACT_PATHS }, options.logStream) : undefined;
+  const services: ServiceContext = createServiceContext(db, { now: clock.now, log });
   const app = await buildServer(
     {
       services,

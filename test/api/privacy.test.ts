@@ -81,13 +81,36 @@ t.test('no phone number, ID number, password or token reaches the log of a run',
   await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
   await h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'cadre', password: 'wrong-13912345678' } });
   await h.app.inject({ method: 'POST', url: '/v1/tickets', headers, payload: { householdId: 'x', description: '13912345678' } });
+  // Services log through the same redaction: a CSV import with a good and a bad phone, a household edit,
+  // offline sync, a calendar load (each logs as production does).
+  const admin = await h.auth('admin');
+  const csv = (body: string) =>
+    h.app.inject({ method: 'POST', url: '/v1/admin/imports/households', headers: { ...admin, 'content-type': 'text/csv' }, payload: Buffer.from(body, 'utf8') });
+  await csv('code,group_code,head_name,phone,id_number\nP001,group-1-1-1,钱七,13712345678,522701198001101000\n');
+  await csv('code,group_code,head_name,phone\nP002,group-1-1-1,孙八,1371234567x\n');
+  await h.app.inject({ method: 'PATCH', url: `/v1/households/${h.county.households[0]}`, headers: admin, payload: { kind: 'migrant' } });
+  const synced = await h.app.inject({
+    method: 'POST', url: '/v1/sync', headers: await h.auth('cadre'),
+    payload: { items: [{ kind: 'visit', clientId: 'privacy-1', deviceTime: '2026-11-23T01:00:00.000Z', householdId: h.county.households[0], channel: 'in_person', notes: '电话13712345678已核实' }] },
+  });
+  t.equal(synced.statusCode, 200, synced.body);
+  // A deadline guessed into 2027, then worked out again when 2027 is loaded: both logged by the services.
+  h.clock.set('2026-12-28T02:00:00Z');
+  const joint = await h.app.inject({
+    method: 'POST', url: '/v1/tickets', headers: await h.auth('cadre'),
+    payload: { unitId: h.county.units['village-1-1'], category: 'road', description: '修路，联系13712345678', mode: 'joint', leadUnitId: h.county.units['dept-transport'] },
+  });
+  await h.app.inject({ method: 'POST', url: `/v1/tickets/${joint.json().id}/events`, headers: await h.auth('transport'), payload: { type: 'ACCEPT' } });
+  await h.app.inject({ method: 'PUT', url: '/v1/calendar/years/2027', headers: admin, payload: { holidays: ['2027-01-01'], workdays: [] } });
   // Whatever code logs a resident or a credential by mistake, the redaction paths catch it.
   h.app.log.info({ phone: SEEDED_PHONE, household: { phone: SEEDED_PHONE, id_number: '522701198001101000', idNumber: '522701198001101000' } }, 'resident');
   h.app.log.info({ body: { password: 'demo-cadre', refreshToken: login.refreshToken, token: login.token } }, 'credentials');
   const out = lines.join('');
   t.ok(lines.length > 10, 'the run logged');
   t.match(out, /"phone":"\[Redacted\]"/, 'redacted, not dropped');
-  for (const secret of [SEEDED_PHONE, '13912345678', '522701198001101000', 'demo-cadre', login.token, login.refreshToken]) {
+  t.match(out, /"msg":"deadline computed on plain weekdays/, 'the services’ own lines are in it');
+  t.match(out, /"msg":"guessed deadlines worked out again/);
+  for (const secret of [SEEDED_PHONE, '13912345678', '13712345678', '1371234567x', '522701198001101000', 'demo-cadre', login.token, login.refreshToken]) {
     t.notOk(out.includes(secret), `not in the log: ${secret.slice(0, 6)}…`);
   }
   t.notMatch(withoutIds(out), PHONE, 'no phone-like number at all');
