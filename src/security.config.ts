@@ -13,6 +13,8 @@ export interface SecurityConfig {
   /** Failed logins in a row that lock an account (LOGIN_MAX_FAILURES), and for how long (LOGIN_LOCK_MINUTES). */
   loginMaxFailures: number;
   loginLockMs: number;
+  /** TRUST_PROXY: unset (no proxy), `true`, a hop count, or the proxies' addresses / CIDR ranges, comma-separated. */
+  trustProxy: boolean | number | string[];
   /** RATE_LIMIT_STORE: `redis` (default) counts in Redis, one budget for every API instance; `memory` per process. */
   sharedRateLimits: boolean;
 }
@@ -51,6 +53,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv): SecurityConfig {
     loginMaxFailures: positive(env, 'LOGIN_MAX_FAILURES', 5),
     loginLockMs: positive(env, 'LOGIN_LOCK_MINUTES', 15) * 60_000,
     sharedRateLimits: rateLimitStore(env),
+    trustProxy: trustProxy(env),
   };
 }
 
@@ -58,4 +61,12 @@ function rateLimitStore(env: NodeJS.ProcessEnv): boolean {
   const store = env.RATE_LIMIT_STORE ?? 'redis';
   if (store !== 'redis' && store !== 'memory') throw new Error(`RATE_LIMIT_STORE must be redis or memory, not "${store}"`);
   return store === 'redis';
+}
+
+function trustProxy(env: NodeJS.ProcessEnv): boolean | number | string[] {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }

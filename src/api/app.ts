@@ -49,6 +49,8 @@ export interface AccessOptions {
   authAddressRateLimit?: number;
   /** Count rate limits in Redis (the app's client) under this prefix, shared by every API instance. */
   sharedRateLimits?: { nameSpace: string };
+  /** Fastify's trustProxy (TRUST_PROXY): the proxies whose X-Forwarded-For names the client. */
+  trustProxy?: boolean | number | string[];
   login?: LoginPolicy;
 }
 

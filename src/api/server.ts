@@ -48,11 +48,17 @@ function validatorCompiler() {
     (httpPart === 'body' ? strictBodies : coercing).compile(schema as object);
 }
 
+/** A hop count becomes the function form Fastify types (trust the first n hops); the rest go as they are. */
+const trustedProxies = (trust: boolean | number | string[]) =>
+  typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust;
+
 /** `stream` sends the log lines somewhere other than stdout (tests read them back). */
 export async function buildServer(opts: AppOptions, logger: LoggerOptions | boolean = true, stream?: DestinationStream): Promise<FastifyInstance> {
   const fastify = Fastify({
     logger: typeof logger === 'boolean' ? (logger ? { redact: REDACT_PATHS, stream } : false) : { redact: REDACT_PATHS, ...logger, stream },
     requestIdHeader: 'x-request-id',
+    // Behind a reverse proxy or load balancer: which hops to believe about the client's address (X-Forwarded-For).
+    trustProxy: trustedProxies(opts.access?.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
   fastify.setValidatorCompiler(validatorCompiler());
   fastify.addHook('onSend', async (request, reply) => {

@@ -55,6 +55,7 @@ const app = runApi
           authRateLimit: config.authRateLimit,
           authAddressRateLimit: config.authAddressRateLimit,
           sharedRateLimits: config.sharedRateLimits ? { nameSpace: `${config.queuePrefix}:rate-limit:` } : undefined,
+          trustProxy: config.trustProxy,
           login: { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs },
         },
         queues: {

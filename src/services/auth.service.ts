@@ -5,7 +5,7 @@ import { recordLoginFailure, recordLoginSuccess, setStaffPassword } from '../sto
 import { revokeStaffSessions } from '../store/sessions.repository.js';
 import type { Staff } from '../store/database.js';
 import { DomainError } from './errors.js';
-import { hashPassword, needsRehash, verifyPassword } from './password.service.js';
+import { hashPassword, isPasswordHash, needsRehash, verifyPassword } from './password.service.js';
 import type { ServiceContext } from './context.js';
 
 export interface LoginPolicy {
@@ -65,7 +65,9 @@ export async function authenticate(
     await verifyPassword(password, await dummy());
     throw wrong();
   }
-  if (!(await verifyPassword(password, staff.password_hash))) {
+  // An account without a password fails like the others, after the same argon2 work.
+  const stored = isPasswordHash(staff.password_hash) ? staff.password_hash : await dummy();
+  if (!(await verifyPassword(password, stored)) || stored !== staff.password_hash) {
     await recordLoginFailure(ctx.db, staff.id, policy.maxFailures, new Date(now.getTime() + policy.lockMs));
     throw wrong();
   }

@@ -113,7 +113,8 @@ async function linkAll(
   now: Date,
   wanted: Array<{ householdId: string; cadreId: string }>,
 ): Promise<{ linksCreated: number; linksClosed: number; ticketsMoved: number }> {
-  // Read under the households' locks: a link changed through the API meanwhile is seen, not overwritten.
+  // Read under the households' locks (NO KEY UPDATE: registrations and visits for them go on): a link
+  // changed through the API meanwhile is seen and replaced by the file's (history kept), not overwritten or doubled.
   await lockHouseholds(trx, countyId, wanted.map((w) => w.householdId));
   const active = new Map((await listActiveLinks(trx, countyId)).map((l) => [l.household_id, l]));
   const close: string[] = [];

@@ -7,7 +7,8 @@ import {
   activeLinksByCadre, findStaffByUsernames, insertStaffRows, insertUnits, lockCountyImports, renameUnits, updateStaffRows, type NewStaffRow,
 } from '../store/import.repository.js';
 import { pathLabel, uuidv7 } from '../store/uuidv7.js';
-import { isUnder, ROLES, type Role } from './access.service.js';
+import { ROLES, type Role } from './access.service.js';
+import type { Executor } from '../store/db.js';
 import type { ServiceContext } from './context.js';
 import { CsvSyntaxError, decodeUtf8, parseCsv } from './csv.parser.js';
 import { DomainError } from './errors.js';
@@ -195,6 +196,36 @@ async function hashAll(passwords: string[], concurrency = 4): Promise<string[]> 
   return out;
 }
 
+interface StaffUpdate {
+  id: string;
+  unit_id: string;
+  display_name: string;
+  roles: string[];
+  password: string | null;
+  r: RowReader;
+  unitPath: string;
+}
+
+/**
+ * The linkage rules hold for every household: a cadre of its own town is linked to it. A re-import may not
+ * leave households linked to someone who is no longer a cadre, or who now works in another town.
+ */
+async function checkLinkedCadres(ex: Executor, countyId: string, updates: readonly StaffUpdate[]): Promise<void> {
+  const links = await activeLinksByCadre(ex, countyId, updates.map((u) => u.id));
+  for (const u of updates) {
+    const byTown = links.get(u.id);
+    if (!byTown) continue;
+    const households = [...byTown.values()].reduce((a, b) => a + b, 0);
+    if (!u.roles.includes('cadre')) {
+      u.r.fail('roles', `Still the linked cadre (包联干部) of ${households} households: link them to another cadre first`);
+      continue;
+    }
+    const town = u.unitPath.split('.').slice(0, 2).join('.');
+    const away = [...byTown].filter(([t]) => t !== town).reduce((a, [, n]) => a + n, 0);
+    if (away > 0) u.r.fail('unit_code', `Linked to ${away} households of another town: link them to a cadre of their own town first`);
+  }
+}
+
 async function importStaff(ctx: ServiceContext, countyId: string, rows: RowReader[], errors: RowError[]): Promise<ImportSummary> {
   const parsed = rows.map((r) => ({
     r,
@@ -207,10 +238,9 @@ async function importStaff(ctx: ServiceContext, countyId: string, rows: RowReade
   checkUnique(parsed, (p) => p.username, (p) => p.r, 'username');
   const units = new Map((await listUnits(ctx.db, countyId)).map((u) => [u.code, u]));
   const existing = new Map((await findStaffByUsernames(ctx.db, parsed.map((p) => p.username))).map((s) => [s.username, s]));
-  const links = await activeLinksByCadre(ctx.db, countyId);
 
   const inserts: Array<Omit<NewStaffRow, 'password_hash'> & { password: string | null }> = [];
-  const updates: Array<{ id: string; unit_id: string; display_name: string; roles: string[]; password: string | null }> = [];
+  const updates: StaffUpdate[] = [];
   let unchanged = 0;
   for (const p of parsed) {
     const unit = p.unitCode ? units.get(p.unitCode) : undefined;
@@ -226,21 +256,12 @@ async function importStaff(ctx: ServiceContext, countyId: string, rows: RowReade
       if (unit && !old) inserts.push({ id: uuidv7(), unit_id: unit.id, username: p.username, display_name: p.displayName, roles: p.roles, active: true, password: p.password });
       continue;
     }
-    // The linkage rules hold for every household: a cadre of its own town is linked to it. A re-import may
-    // not leave households linked to someone who is no longer a cadre, or who now works in another town.
-    const linked = links.get(old.id);
-    if (linked && !p.roles.includes('cadre')) {
-      p.r.fail('roles', `Still the linked cadre (包联干部) of ${linked.households} households: link them to another cadre first`);
-    } else if (linked) {
-      const town = unit.path.split('.').slice(0, 2).join('.');
-      const away = linked.groupPaths.filter((g) => !isUnder(g, town)).length;
-      if (away > 0) p.r.fail('unit_code', `Linked to ${away} households of another town: link them to a cadre of their own town first`);
-    }
     // A password is only ever set on an account that has none: a re-import never undoes a person's own change.
     const setPassword = !old.has_password ? p.password : null;
     if (old.display_name === p.displayName && old.unit_id === unit.id && sameRoles(old.roles, p.roles) && setPassword === null) unchanged++;
-    else updates.push({ id: old.id, unit_id: unit.id, display_name: p.displayName, roles: p.roles, password: setPassword });
+    else updates.push({ id: old.id, unit_id: unit.id, display_name: p.displayName, roles: p.roles, password: setPassword, r: p.r, unitPath: unit.path });
   }
+  await checkLinkedCadres(ctx.db, countyId, updates);
   if (errors.length > 0) throw invalidCsv(errors);
 
   const toHash = [...inserts, ...updates].filter((s) => s.password !== null);
@@ -255,6 +276,10 @@ async function importStaff(ctx: ServiceContext, countyId: string, rows: RowReade
     await updateStaffRows(trx, updates.map((s) => ({
       id: s.id, unit_id: s.unit_id, display_name: s.display_name, roles: s.roles, password_hash: hashOf.get(s) ?? null,
     })));
+    // Again, now that the rows are locked by the update: a link made since the check (the API's
+    // `PUT /households/:id/link` reads its cadre under a share lock) is seen, and the file refused.
+    await checkLinkedCadres(trx, countyId, updates);
+    if (errors.length > 0) throw invalidCsv(errors);
   });
   return {
     kind: 'staff', countyId, rows: rows.length, created: inserts.length, updated: updates.length, unchanged,

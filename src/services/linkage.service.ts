@@ -3,7 +3,7 @@ import { appendEvent } from '../store/ticket-events.repository.js';
 import { findStaff, findUnit } from '../store/directory.repository.js';
 import { findHouseholdWithPath } from '../store/households.repository.js';
 import {
-  closeLink, findActiveLink, insertLink, listCadresUnder, lockHousehold, lockOpenTicketsOfHousehold, setCadreStatus,
+  closeLink, findActiveLink, insertLink, listCadresUnder, lockHousehold, lockOpenTicketsOfHousehold, lockStaffForLink, setCadreStatus,
   type CadreBoardRow,
 } from '../store/linkage.repository.js';
 import type { CadreStatus } from '../store/linkage.tables.js';
@@ -42,6 +42,11 @@ export async function linkHousehold(ctx: ServiceContext, caller: Caller, househo
   }
   return ctx.db.transaction().execute(async (trx) => {
     await lockHousehold(trx, caller.countyId, householdId);
+    // Checked again under the cadre's row lock: a staff import may have changed them since.
+    const current = await lockStaffForLink(trx, cadreId);
+    if (!current || !current.active || !current.roles.includes('cadre') || current.unit_id !== cadre.unit_id) {
+      throw new DomainError('unknown_cadre', `No active cadre ${cadreId} in your town`);
+    }
     const now = ctx.now();
     const active = await findActiveLink(trx, caller.countyId, householdId);
     if (active?.cadre_id === cadreId) {

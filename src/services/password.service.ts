@@ -16,6 +16,9 @@ export async function hashPassword(password: string): Promise<string> {
   return argon2Hash(password, ARGON2);
 }
 
+/** A stored value that is a password hash at all (an account imported without a password holds none). */
+export const isPasswordHash = (stored: string): boolean => stored.startsWith('$argon2') || stored.startsWith('scrypt$');
+
 /** A stored hash made with other parameters or the old scrypt scheme: rehash after a successful login. */
 export const needsRehash = (stored: string): boolean => !stored.startsWith(ARGON2_PREFIX);
 

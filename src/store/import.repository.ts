@@ -170,32 +170,30 @@ export async function listActiveLinks(ex: Executor, countyId: string): Promise<A
 }
 
 /**
- * Locks households in id order, as `PUT /households/:id/link` locks its one household before reading its
- * link: an import re-linking them then waits for a link being changed there, or the change waits for it.
+ * Locks households in id order (NO KEY UPDATE, as `PUT /households/:id/link` locks its one household):
+ * an import re-linking them waits for a link being changed there, or the change waits for it.
  */
 export async function lockHouseholds(ex: Executor, countyId: string, ids: readonly string[]): Promise<void> {
   for (const part of chunks([...ids].sort())) {
-    await ex.selectFrom('households').select('id').where('county_id', '=', countyId).where('id', '=', sql<string>`any(${part}::uuid[])`).orderBy('id').forUpdate().execute();
+    await ex.selectFrom('households').select('id').where('county_id', '=', countyId).where('id', '=', sql<string>`any(${part}::uuid[])`).orderBy('id').forNoKeyUpdate().execute();
   }
 }
 
-/** Each cadre's active links in a county: how many, and the paths of the groups the households live in. */
-export async function activeLinksByCadre(ex: Executor, countyId: string): Promise<Map<string, { households: number; groupPaths: string[] }>> {
+/** For the given staff: their active links, counted by the town (`county.town` path) of the households. */
+export async function activeLinksByCadre(ex: Executor, countyId: string, staffIds: readonly string[]): Promise<Map<string, Map<string, number>>> {
+  const out = new Map<string, Map<string, number>>();
+  if (staffIds.length === 0) return out;
   const rows = await ex
     .selectFrom('household_links as l')
     .innerJoin('households as h', 'h.id', 'l.household_id')
     .innerJoin('units as u', 'u.id', 'h.unit_id')
-    .select(['l.cadre_id', sql<string>`u.path::text`.as('path')])
+    .select(['l.cadre_id', sql<string>`subpath(u.path, 0, 2)::text`.as('town'), sql<number>`count(*)::int`.as('n')])
     .where('l.county_id', '=', countyId)
     .where('l.valid_to', 'is', null)
+    .where('l.cadre_id', '=', sql<string>`any(${[...staffIds]}::uuid[])`)
+    .groupBy(['l.cadre_id', sql`subpath(u.path, 0, 2)`])
     .execute();
-  const out = new Map<string, { households: number; groupPaths: string[] }>();
-  for (const r of rows) {
-    const entry = out.get(r.cadre_id) ?? { households: 0, groupPaths: [] };
-    entry.households += 1;
-    entry.groupPaths.push(r.path);
-    out.set(r.cadre_id, entry);
-  }
+  for (const r of rows) out.set(r.cadre_id, (out.get(r.cadre_id) ?? new Map<string, number>()).set(r.town, r.n));
   return out;
 }
 

@@ -4,9 +4,20 @@ import type { Executor } from './db.js';
 import type { Ticket } from './database.js';
 import type { CadreStatus, HouseholdLink } from './linkage.tables.js';
 
-/** Row lock on the household: re-links of one household run one after another. */
+/**
+ * Row lock on the household: re-links of one household (API or import) run one after another. NO KEY
+ * UPDATE: tickets and visits referencing the household (foreign keys, KEY SHARE) are not held up by it.
+ */
 export async function lockHousehold(ex: Executor, countyId: string, id: string): Promise<{ id: string } | undefined> {
-  return ex.selectFrom('households').select('id').where('county_id', '=', countyId).where('id', '=', id).forUpdate().executeTakeFirst();
+  return ex.selectFrom('households').select('id').where('county_id', '=', countyId).where('id', '=', id).forNoKeyUpdate().executeTakeFirst();
+}
+
+/**
+ * The cadre about to be linked, read under a share lock: a staff import changing their roles or unit
+ * (an UPDATE of the row) waits for the link to commit, then sees it; or the link waits and sees the change.
+ */
+export async function lockStaffForLink(ex: Executor, staffId: string): Promise<{ active: boolean; roles: string[]; unit_id: string } | undefined> {
+  return ex.selectFrom('staff').select(['active', 'roles', 'unit_id']).where('id', '=', staffId).forShare().executeTakeFirst();
 }
 
 export async function findActiveLink(ex: Executor, countyId: string, householdId: string): Promise<HouseholdLink | undefined> {

@@ -3,6 +3,13 @@ import t from 'tap';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { buildServer } from '../../src/api/server.js';
 import { buildTestApp, type TestApp } from '../helper.js';
+import { clientKey } from '../../src/api/plugins/security.plugin.js';
+import { loadSecurityConfig } from '../../src/security.config.js';
+
+const loadSecurityConfigFor = (env: Record<string, string>) => {
+  const trust = loadSecurityConfig(env).trustProxy;
+  return Array.isArray(trust) ? trust.join('|') : trust;
+};
 
 const login = (h: TestApp, username: string, password: string) =>
   h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password } });
@@ -78,10 +85,45 @@ t.test('one client address has one login budget across usernames (no password sp
   const codes: number[] = [];
   for (const username of ['cadre', 'village', 'water', 'transport', 'dispatcher']) codes.push((await login(h, username, 'spray-2026')).statusCode);
   t.same(codes, [401, 401, 401, 401, 429], 'the fifth username from the same address waits');
+  const limited = await login(h, 'village', 'spray-2026');
+  t.ok(Number(limited.headers['retry-after']) > 0, 'with Retry-After');
   const refresh = await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: 'rt_x' } });
-  t.equal(refresh.statusCode, 429, 'the token routes share the budget');
+  t.equal(refresh.statusCode, 401, 'a refresh guesses no password: it has only its own per-route budget');
   const elsewhere = await h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'cadre', password: 'demo-cadre' }, remoteAddress: '10.8.0.2' });
   t.equal(elsewhere.statusCode, 200, 'another address has its own');
+  // An IPv6 host holds a whole /64: rotating addresses inside it does not give it a new budget.
+  const v6 = async (address: string) =>
+    (await h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'water', password: 'spray' }, remoteAddress: address })).statusCode;
+  t.same(
+    [await v6('2001:db8:1:2::1'), await v6('2001:db8:1:2::2'), await v6('2001:0db8:0001:0002:ffff::9'), await v6('2001:db8:1:2:a:b:c:d'), await v6('2001:db8:1:2::5')],
+    [401, 401, 401, 401, 429],
+  );
+  t.equal(await v6('2001:db8:1:3::1'), 401, 'the next /64 is another client');
+});
+
+t.test('behind a trusted proxy (TRUST_PROXY) each client has its own budget; otherwise the proxy is the client', async (t) => {
+  const attempt = (h: TestApp, client: string) =>
+    h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'water', password: 'x' }, headers: { 'x-forwarded-for': client } });
+  const behind = await buildTestApp(t.teardown, { access: { authRateLimit: 1000, authAddressRateLimit: 2, trustProxy: ['127.0.0.1'] } });
+  const codes = [];
+  for (const client of ['10.1.0.1', '10.1.0.1', '10.1.0.1', '10.1.0.2']) codes.push((await attempt(behind, client)).statusCode);
+  t.same(codes, [401, 401, 429, 401], 'the third try of 10.1.0.1 waits; 10.1.0.2 has its own');
+  const direct = await buildTestApp(t.teardown, { access: { authRateLimit: 1000, authAddressRateLimit: 2 } });
+  const spoofed = [];
+  for (const client of ['10.1.0.1', '10.1.0.2', '10.1.0.3']) spoofed.push((await attempt(direct, client)).statusCode);
+  t.same(spoofed, [401, 401, 429], 'an untrusted X-Forwarded-For is ignored');
+  t.equal(loadSecurityConfigFor({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.1' }), '10.0.0.0/8|192.168.1.1');
+  t.equal(loadSecurityConfigFor({ TRUST_PROXY: '2' }), 2);
+  t.equal(loadSecurityConfigFor({}), false);
+});
+
+t.test('client keys: IPv4 as it is, IPv6 by its /64', async (t) => {
+  t.equal(clientKey('10.8.0.2'), '10.8.0.2');
+  t.equal(clientKey('::ffff:10.8.0.2'), '::ffff:10.8.0.2');
+  t.equal(clientKey('2001:db8:1:2::1'), '2001:db8:1:2::/64');
+  t.equal(clientKey('2001:0DB8:0001:0002:ffff:0:0:9'), '2001:db8:1:2::/64');
+  t.equal(clientKey('::1'), '0:0:0:0::/64');
+  t.equal(clientKey('fe80::1'), 'fe80:0:0:0::/64');
 });
 
 t.test('with the counters in Redis, two API instances share one budget', async (t) => {

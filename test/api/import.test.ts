@@ -210,6 +210,31 @@ t.test('staff re-import keeps the linkage rules: a linked cadre keeps the role a
   t.same([...new Set(linkedTo.map((l) => l.cadre_id))], [await staffId('cadre-32')], 'every active link is with a cadre');
 });
 
+t.test('a re-link through the API while a staff import takes the cadre role away: the link waits, then is refused', async (t) => {
+  const { h, staffId } = await county3(t.teardown);
+  const office = { authorization: `Bearer ${(await login(h, 'office-3', 'pass-office-3')).json().token}` };
+  const h003 = (await h.db.selectFrom('households').select('id').where('code', '=', 'H003').executeTakeFirstOrThrow()).id;
+  const c32 = await staffId('cadre-32');
+  let linked: Awaited<ReturnType<typeof send>> | undefined;
+  // The staff import's write, as importStaff does it: the account row updated (and so locked) in its transaction.
+  await h.db.transaction().execute(async (trx) => {
+    await trx.updateTable('staff').set({ roles: ['village'] }).where('id', '=', c32).execute();
+    const pending = h.app.inject({ method: 'PUT', url: `/v1/households/${h003}/link`, headers: office, payload: { cadreId: c32 } }).then((res) => (linked = res));
+    for (;;) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+      if ((rows[0]?.n ?? 0) > 0 || linked !== undefined) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    t.equal(linked, undefined, 'the link waits for the staff change to commit');
+    void pending;
+  });
+  while (linked === undefined) await new Promise((resolve) => setImmediate(resolve));
+  t.equal(linked.statusCode, 400, linked.body);
+  t.equal(linked.json().code, 'unknown_cadre', 'no longer a cadre: refused');
+  const links = await h.db.selectFrom('household_links').select('id').where('household_id', '=', h003).execute();
+  t.equal(links.length, 0, 'nothing linked');
+});
+
 t.test('an import re-linking a household while its link is being changed through the API waits for it, and keeps its history', async (t) => {
   const { h, staffId } = await county3(t.teardown);
   const h001 = (await h.db.selectFrom('households').select('id').where('code', '=', 'H001').executeTakeFirstOrThrow()).id;

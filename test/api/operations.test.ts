@@ -106,6 +106,19 @@ t.test('ADMIN_QUEUES=accounts: the dashboard takes a staff login and lets county
   // Wrong, then right (the count starts again), then wrong again; the admin's second visit was trusted
   // from the first check (no second argon2), so nothing cleared the last failure.
   t.equal(failures.failed_logins, 1, 'wrong passwords count towards the lockout; a checked login is trusted for a while');
+
+  // Its logins spend the address's login budget, as /v1/auth/login does.
+  const strict = await buildServer(
+    {
+      services: h.services, redis: h.redis, jwtSecret: 'test-secret-test-secret-test-secret', access: { authAddressRateLimit: 2 },
+      queues: { settings: queueSettings(t), enabled: true, authorize: countyAdminGuard(h.services) },
+    },
+    false,
+  );
+  t.teardown(() => strict.close());
+  const guesses = [];
+  for (const user of ['water', 'transport', 'village']) guesses.push((await strict.inject({ url: '/admin/queues/api/queues', headers: basic(user, 'guess') })).statusCode);
+  t.same(guesses, [401, 401, 429], 'the third guess from the address waits');
 });
 
 t.test('/metrics shows deadlines pending, escalations by level, lateness and notification failures', async (t) => {

@@ -81,8 +81,8 @@ t.test('no phone number, ID number, password or token reaches the log of a run',
   await h.app.inject({ method: 'POST', url: '/v1/auth/refresh', payload: { refreshToken: login.refreshToken } });
   await h.app.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'cadre', password: 'wrong-13912345678' } });
   await h.app.inject({ method: 'POST', url: '/v1/tickets', headers, payload: { householdId: 'x', description: '13912345678' } });
-  // Services log through the same redaction: a CSV import with a good and a bad phone, a household edit,
-  // offline sync, a calendar load (each logs as production does).
+  // Requests that carry numbers through the services: a CSV import with a good and a bad phone, a household
+  // edit, offline sync (their routes log; the services log little today, so these guard future lines).
   const admin = await h.auth('admin');
   const csv = (body: string) =>
     h.app.inject({ method: 'POST', url: '/v1/admin/imports/households', headers: { ...admin, 'content-type': 'text/csv' }, payload: Buffer.from(body, 'utf8') });
@@ -105,10 +105,15 @@ t.test('no phone number, ID number, password or token reaches the log of a run',
   // Whatever code logs a resident or a credential by mistake, the redaction paths catch it.
   h.app.log.info({ phone: SEEDED_PHONE, household: { phone: SEEDED_PHONE, id_number: '522701198001101000', idNumber: '522701198001101000' } }, 'resident');
   h.app.log.info({ body: { password: 'demo-cadre', refreshToken: login.refreshToken, token: login.token } }, 'credentials');
+  // And the services' logger (the workers' and the CLI's) redacts the same paths.
+  h.services.log?.warn({ phone: SEEDED_PHONE, household: { phone: SEEDED_PHONE, idNumber: '522701198001101000' } }, 'resident (service)');
+  h.services.log?.warn({ body: { password: 'demo-cadre', token: login.token } }, 'credentials (service)');
+  t.ok(h.services.log, 'the services have a logger in this run');
   const out = lines.join('');
   t.ok(lines.length > 10, 'the run logged');
   t.match(out, /"phone":"\[Redacted\]"/, 'redacted, not dropped');
   t.match(out, /"msg":"deadline computed on plain weekdays/, 'the services’ own lines are in it');
+  t.match(out, /"phone":"\[Redacted\]"[^\n]*"msg":"resident \(service\)"/, 'redacted by the services’ logger too');
   t.match(out, /"msg":"guessed deadlines worked out again/);
   for (const secret of [SEEDED_PHONE, '13912345678', '13712345678', '1371234567x', '522701198001101000', 'demo-cadre', login.token, login.refreshToken]) {
     t.notOk(out.includes(secret), `not in the log: ${secret.slice(0, 6)}…`);

@@ -10,7 +10,8 @@ const TRUST_MS = 60_000;
 
 /**
  * ADMIN_QUEUES=accounts: the browser asks for a username and password, checked as at `/v1/auth/login`
- * (failures count towards the lockout, a locked or disabled account is refused); only a county admin
+ * (failures count towards the lockout and the client address's login budget, a locked or disabled account
+ * is refused); only a county admin
  * (县管理员) sees the board, since it can retry, remove and empty jobs. A login that passed is trusted for a
  * minute (a disabled account or a changed password takes that long to shut the board).
  */
@@ -27,6 +28,8 @@ export function countyAdminGuard(services: ServiceContext, policy?: LoginPolicy)
     if (until !== undefined && until > Date.now()) return;
     trusted.delete(key);
     try {
+      // The same per-address budget as /v1/auth/login (429 beyond it): the board is no side door for guessing.
+      await request.server.authAddressLimit.call(request.server, request, reply);
       const staff = await authenticate(services, given.username, given.password, policy);
       if (!staff.roles.includes('county_admin')) {
         return reply.code(403).send({ code: 'forbidden', message: 'The queue dashboard is for county admins only' });

@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import { isIPv6 } from 'node:net';
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../../services/errors.js';
@@ -32,6 +33,19 @@ declare module 'fastify' {
     /** preHandler for the same routes: one budget per client address across usernames and routes. */
     authAddressLimit: preHandlerAsyncHookHandler;
   }
+}
+
+/**
+ * The client a counter belongs to: its IPv4 address, or the /64 network of an IPv6 one (a single host
+ * commonly holds a whole /64 and could otherwise rotate its way past any budget).
+ */
+export function clientKey(ip: string): string {
+  if (!isIPv6(ip) || ip.toLowerCase().startsWith('::ffff:')) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
 const usernameOf = (body: unknown): string =>
@@ -68,15 +82,15 @@ export default fp<SecurityOptions>(
       timeWindow: 60_000,
       // preHandler: the body is parsed, so login attempts are counted per address and username.
       hook: 'preHandler',
-      keyGenerator: (request: FastifyRequest) => `${request.ip}|${request.routeOptions.url ?? ''}|${usernameOf(request.body)}`,
+      keyGenerator: (request: FastifyRequest) => `${clientKey(request.ip)}|${request.routeOptions.url ?? ''}|${usernameOf(request.body)}`,
     });
     // The budget above is per username, so one address could try a password on many usernames (spraying):
-    // this one counts every login and token request from the address.
+    // this one counts every login and password change from the address (and the queue board's logins).
     // (The plugin runs one limiter per request, so this one is applied by hand.)
     const perAddress = app.createRateLimit({
       max: opts.authAddressRateLimit ?? 60,
       timeWindow: 60_000,
-      keyGenerator: (request: FastifyRequest) => `address|${request.ip}`,
+      keyGenerator: (request: FastifyRequest) => `address|${clientKey(request.ip)}`,
     });
     app.decorate('authAddressLimit', async (request, reply) => {
       const limit = await perAddress(request);

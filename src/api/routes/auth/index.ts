@@ -38,7 +38,7 @@ const authRoutes: FastifyPluginAsyncTypebox<AuthRouteOptions> = async (app, opts
     return tokens(staff, session);
   });
 
-  app.post('/auth/refresh', { schema: refreshSchema, config: { rateLimit: app.authRateLimit }, preHandler: app.authAddressLimit }, async (request) => {
+  app.post('/auth/refresh', { schema: refreshSchema, config: { rateLimit: app.authRateLimit } }, async (request) => {
     const { staff, ...session } = await rotateRefreshToken(app.services, request.body.refreshToken);
     request.log.info({ staffId: staff.id, sessionId: session.sessionId }, 'refresh token rotated');
     return tokens(staff, session);
