@@ -7,7 +7,8 @@ import path from 'node:path';
 import { buildTestApp, createTestDatabase, type TestApp } from '../helper.js';
 import { seedDemoCounty } from '../../src/services/seed.service.js';
 import type { Db } from '../../src/store/db.js';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../../src/store/database.js';
 
 const send = async (h: TestApp, kind: string, body: string | Buffer, user = 'admin', contentType = 'text/csv; charset=utf-8') =>
   h.app.inject({
@@ -63,6 +64,27 @@ async function county3(t: Parameters<typeof buildTestApp>[0]) {
   const unit = async (code: string) => (await h.db.selectFrom('units').select(['id', 'path']).where('code', '=', code).executeTakeFirstOrThrow());
   const staffId = async (username: string) => (await h.db.selectFrom('staff').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
   return { h, unit, staffId };
+}
+
+/**
+ * Runs `request` while `hold`'s writes sit in an open transaction, then commits them. `waited`: the request
+ * was still unanswered when PostgreSQL showed a backend waiting on a lock (pg_stat_activity is polled: no sleep).
+ */
+async function whileHeld<R>(h: TestApp, hold: (trx: Transaction<Database>) => Promise<unknown>, request: () => Promise<R>): Promise<{ waited: boolean; result: R }> {
+  let answer: { result: R } | undefined;
+  let waited = false;
+  await h.db.transaction().execute(async (trx) => {
+    await hold(trx);
+    void request().then((result) => (answer = { result }));
+    for (;;) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
+      if ((rows[0]?.n ?? 0) > 0 || answer !== undefined) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    waited = answer === undefined;
+  });
+  while (answer === undefined) await new Promise((resolve) => setImmediate(resolve));
+  return { waited, result: answer.result };
 }
 
 t.test('a units file builds the tree under the county; a re-import changes nothing, a new name updates', async (t) => {
@@ -215,20 +237,13 @@ t.test('a re-link through the API while a staff import takes the cadre role away
   const office = { authorization: `Bearer ${(await login(h, 'office-3', 'pass-office-3')).json().token}` };
   const h003 = (await h.db.selectFrom('households').select('id').where('code', '=', 'H003').executeTakeFirstOrThrow()).id;
   const c32 = await staffId('cadre-32');
-  let linked: Awaited<ReturnType<typeof send>> | undefined;
   // The staff import's write, as importStaff does it: the account row updated (and so locked) in its transaction.
-  await h.db.transaction().execute(async (trx) => {
-    await trx.updateTable('staff').set({ roles: ['village'] }).where('id', '=', c32).execute();
-    const pending = h.app.inject({ method: 'PUT', url: `/v1/households/${h003}/link`, headers: office, payload: { cadreId: c32 } }).then((res) => (linked = res));
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
-      if ((rows[0]?.n ?? 0) > 0 || linked !== undefined) break;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    t.equal(linked, undefined, 'the link waits for the staff change to commit');
-    void pending;
-  });
-  while (linked === undefined) await new Promise((resolve) => setImmediate(resolve));
+  const { waited, result: linked } = await whileHeld(
+    h,
+    (trx) => trx.updateTable('staff').set({ roles: ['village'] }).where('id', '=', c32).execute(),
+    () => h.app.inject({ method: 'PUT', url: `/v1/households/${h003}/link`, headers: office, payload: { cadreId: c32 } }),
+  );
+  t.ok(waited, 'the link waits for the staff change to commit');
   t.equal(linked.statusCode, 400, linked.body);
   t.equal(linked.json().code, 'unknown_cadre', 'no longer a cadre: refused');
   const links = await h.db.selectFrom('household_links').select('id').where('household_id', '=', h003).execute();
@@ -239,29 +254,23 @@ t.test('an import re-linking a household while its link is being changed through
   const { h, staffId } = await county3(t.teardown);
   const h001 = (await h.db.selectFrom('households').select('id').where('code', '=', 'H001').executeTakeFirstOrThrow()).id;
   const [c31, c32] = [await staffId('cadre-31'), await staffId('cadre-32')];
-  let imported: Awaited<ReturnType<typeof send>> | undefined;
   h.clock.advance(3600_000);
   const relinkedAt = h.clock.now();
   // The API's re-link, as linkage.service writes it: household locked, link closed, new link, then commit.
-  await h.db.transaction().execute(async (trx) => {
-    await trx.selectFrom('households').select('id').where('id', '=', h001).forUpdate().execute();
-    await trx.updateTable('household_links').set({ valid_to: relinkedAt }).where('household_id', '=', h001).where('valid_to', 'is', null).execute();
-    await trx.insertInto('household_links').values({
-      id: '00000000-0000-7000-8000-0000000000aa', county_id: h.county.countyId, household_id: h001, cadre_id: c32, valid_from: relinkedAt, linked_by: null,
-    }).execute();
-    h.clock.advance(3600_000);
-    const pending = send(h, 'households', 'code,group_code,head_name,cadre_username\nH001,group-3-1-1,张三,cadre-31\n').then((res) => (imported = res));
-    // Until the API's transaction commits, the import waits on the household's lock (seen in pg_stat_activity, no sleep).
-    for (;;) {
-      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(h.db);
-      if ((rows[0]?.n ?? 0) > 0 || imported !== undefined) break;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    // Without the lock it would read the link as it was (still cadre-31), change nothing, and lose to the API.
-    t.equal(imported, undefined, 'the import waits for the re-link to commit');
-    void pending;
-  });
-  while (imported === undefined) await new Promise((resolve) => setImmediate(resolve));
+  const { waited, result: imported } = await whileHeld(
+    h,
+    async (trx) => {
+      await trx.selectFrom('households').select('id').where('id', '=', h001).forNoKeyUpdate().execute();
+      await trx.updateTable('household_links').set({ valid_to: relinkedAt }).where('household_id', '=', h001).where('valid_to', 'is', null).execute();
+      await trx.insertInto('household_links').values({
+        id: '00000000-0000-7000-8000-0000000000aa', county_id: h.county.countyId, household_id: h001, cadre_id: c32, valid_from: relinkedAt, linked_by: null,
+      }).execute();
+      h.clock.advance(3600_000);
+    },
+    () => send(h, 'households', 'code,group_code,head_name,cadre_username\nH001,group-3-1-1,张三,cadre-31\n'),
+  );
+  // Without the lock it would read the link as it was (still cadre-31), change nothing, and lose to the API.
+  t.ok(waited, 'the import waits for the re-link to commit');
   t.equal(imported.statusCode, 200, imported.body);
   t.match(imported.json(), { linksCreated: 1, linksClosed: 1 });
   const history = await h.db.selectFrom('household_links').select(['cadre_id', 'valid_to']).where('household_id', '=', h001).orderBy('valid_from').orderBy('id').execute();
