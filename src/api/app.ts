@@ -23,6 +23,7 @@ import coverageRoutes from './routes/coverage/index.js';
 import importRoutes from './routes/imports/index.js';
 import householdRoutes from './routes/households/index.js';
 import syncRoutes from './routes/sync/index.js';
+import categoryRoutes from './routes/categories/index.js';
 
 export interface AppOptions {
   services: ServiceContext;
@@ -92,6 +93,7 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(importRoutes, { prefix: '/v1' });
   await fastify.register(householdRoutes, { prefix: '/v1' });
   await fastify.register(syncRoutes, { prefix: '/v1' });
+  await fastify.register(categoryRoutes, { prefix: '/v1' });
   // The role check is `queues.authorize`: countyAdminGuard (ADMIN_QUEUES=accounts) lets county admins in.
   if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });
 };

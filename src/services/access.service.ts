@@ -209,4 +209,5 @@ export const INTEGRATION_ROUTES = [
   'GET /v1/me',
   'GET /v1/units',
   'GET /v1/households',
+  'GET /v1/categories',
 ] as const;

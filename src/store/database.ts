@@ -6,6 +6,7 @@ import type { AccessLogTable, ApiTokensTable, AuthSessionsTable, RefreshTokensTa
 import type { CadreStatusesTable, HouseholdKind, HouseholdLinksTable, KeyTag, VisitsTable } from './linkage.tables.js';
 import type { SyncRecordsTable } from './sync.tables.js';
 import type { CoveragePeriodsTable, CoverageReportRowsTable, CoverageReportsTable } from './coverage-reports.tables.js';
+import type { CountyCategoriesTable } from './categories.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -226,6 +227,7 @@ export interface Database {
   coverage_periods: CoveragePeriodsTable;
   coverage_reports: CoverageReportsTable;
   coverage_report_rows: CoverageReportRowsTable;
+  county_categories: CountyCategoriesTable;
 }
 
 export type Unit = Selectable<UnitsTable>;
