@@ -4,6 +4,7 @@ import type { Test } from 'tap';
 import type { LightMyRequestResponse } from 'fastify';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { buildTestApp, type TestApp, type TestAppOptions } from '../../helper.js';
+import { uuidv7 } from '../../../src/store/uuidv7.js';
 
 type Teardown = Test['teardown'];
 
@@ -50,7 +51,7 @@ export function elementNames(node: unknown): string[] {
 export interface Open311App extends TestApp {
   /** The Open311 api_key of the 12345 hotline, bound to the whole county. */
   key: string;
-  /** A second Open311 client (another app) of the same county. */
+  /** A second Open311 client of the same county: a citizen app with its own integration account. */
   otherKey: string;
   /** A /v1 token of the hotline: no Open311 key. */
   v1Key: string;
@@ -76,7 +77,10 @@ export async function buildOpen311App(teardown: Teardown, options: TestAppOption
   const h = await buildTestApp(teardown, options);
   const { units, staff, countyId } = h.county;
   const key = await issueToken(h, { integrationId: staff.hotline, unitId: units.county, name: '12345 热线', scope: 'open311' });
-  const otherKey = await issueToken(h, { integrationId: staff.hotline, unitId: units.county, name: '群众 App', scope: 'open311' });
+  // Another client of the county: a citizen app with an integration account of its own.
+  const appId = uuidv7();
+  await h.db.insertInto('staff').values({ id: appId, county_id: countyId, unit_id: units.county as string, username: 'citizen-app', display_name: '群众 App', password_hash: '!', roles: ['integration'] }).execute();
+  const otherKey = await issueToken(h, { integrationId: appId, unitId: units.county, name: '群众 App', scope: 'open311' });
   const v1Key = await issueToken(h, { integrationId: staff.hotline, unitId: units.county, name: '热线 v1', routes: ['POST /v1/tickets', 'GET /v1/tickets/:id'] });
   // Household codes (户编码) as a county's import gives them: HH-<n>.
   for (const [i, id] of h.county.households.entries()) {
