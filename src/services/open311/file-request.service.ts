@@ -93,6 +93,6 @@ async function filedNotice(ctx: ServiceContext, ticket: Ticket): Promise<string>
   const units = await findUnits(ctx.db, ticket.county_id, ticket.unit_path.split('.').map(labelToId));
   const office = triageOffice(ticket.unit_path, new Map(units.map((u) => [u.id, u])));
   const state = STATE_LABELS[ticket.state]?.zh ?? ticket.state;
-  const due = ticket.due_at ? `，${beijingDeadline(ticket.due_at)}（北京时间）前分办` : '';
-  return `已挂号，编号 ${ticket.number}（${state}）。由${office}受理${due}。`;
+  const due = ticket.due_at ? `在 ${beijingDeadline(ticket.due_at)}（北京时间）前分办` : '分办';
+  return `已受理，编号 ${ticket.number}（${state}）。由${office}${due}。`;
 }

@@ -33,7 +33,7 @@ t.test('a FixMyStreet-style form becomes a ticket at the household named, throug
   const [request] = (doc.service_requests as XmlNode).request as XmlNode[];
   t.same(elementNames(request), SPEC.filed, 'service_request_id, service_notice and the account_id sent');
   t.match(request, { service_request_id: /^2026-\d{6}$/, account_id: 'fms-7' });
-  t.match(request?.service_notice, /^已挂号，编号 2026-\d{6}（已挂号）。由青山镇调度受理，2026年11月24日 24:00（北京时间）前分办。$/, 'in Chinese: who triages it, by when');
+  t.match(request?.service_notice, /^已受理，编号 2026-\d{6}（已挂号）。由青山镇调度在 2026年11月24日 24:00（北京时间）前分办。$/, 'in Chinese: who triages it, by when');
 
   const ticket = await ticketOf(h, String(request?.service_request_id));
   t.match(ticket, { source: 'open311', household_id: households[0], unit_id: units['group-1-1-1'], state: 'registered', category: 'agriculture', created_by: staff.hotline });
