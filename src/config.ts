@@ -1,8 +1,9 @@
 // Configuration from the environment, with the defaults the README's table lists.
 import { loadOperationsConfig, type OperationsConfig } from './operations.config.js';
 import { loadSecurityConfig, type SecurityConfig } from './security.config.js';
+import { loadOpen311Config, type Open311Config } from './open311.config.js';
 
-export interface Config extends OperationsConfig, SecurityConfig {
+export interface Config extends OperationsConfig, SecurityConfig, Open311Config {
   port: number;
   host: string;
   databaseUrl?: string;
@@ -61,5 +62,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     ...loadOperationsConfig(env, production),
     ...loadSecurityConfig(env),
+    ...loadOpen311Config(env),
   };
 }

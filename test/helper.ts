@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import pino, { type DestinationStream } from 'pino';
 import { buildServer, REDACT_PATHS } from '../src/api/server.js';
-import type { AccessOptions } from '../src/api/app.js';
+import type { AccessOptions, AppOptions } from '../src/api/app.js';
 import { createDb, type Db } from '../src/store/db.js';
 import { migrateToLatest } from '../src/store/migrator.js';
 import { seedDemoCounty, type DemoCounty } from '../src/services/seed.service.js';
@@ -69,6 +69,8 @@ export interface TestAppOptions {
   /** Access token lifetime; tests move the clock by days, so the default outlives any of them. */
   tokenTtl?: string;
   access?: AccessOptions;
+  /** The Open311 endpoint's rate limits. */
+  open311?: AppOptions['open311'];
   /** Log lines go here (at `logLevel`, default info) instead of nowhere. */
   logStream?: DestinationStream;
   logLevel?: string;
@@ -92,6 +94,7 @@ export async function buildTestApp(teardown: Teardown, options: TestAppOptions =
       jwtSecret: 'test-secret-test-secret-test-secret',
       tokenTtl: options.tokenTtl ?? '365d',
       access: { refreshTtlMs: YEAR_MS, authRateLimit: 1000, authAddressRateLimit: 1000, ...options.access },
+      open311: options.open311,
     },
     options.logStream ? { level: options.logLevel ?? 'info' } : false,
     options.logStream,

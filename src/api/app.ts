@@ -24,6 +24,8 @@ import importRoutes from './routes/imports/index.js';
 import householdRoutes from './routes/households/index.js';
 import syncRoutes from './routes/sync/index.js';
 import categoryRoutes from './routes/categories/index.js';
+import open311StaffRoutes from './routes/open311/index.js';
+import open311, { type Open311Options } from './open311/index.js';
 
 export interface AppOptions {
   services: ServiceContext;
@@ -37,6 +39,8 @@ export interface AppOptions {
   queues?: QueueBoardOptions;
   /** Registry behind /metrics; pass one to share it with workers in the same process. */
   metrics?: Registry;
+  /** The Open311 endpoint's rate limits (README: Open311). */
+  open311?: Open311Options;
 }
 
 export interface AccessOptions {
@@ -94,6 +98,9 @@ const app: FastifyPluginAsync<AppOptions> = async (fastify, opts) => {
   await fastify.register(householdRoutes, { prefix: '/v1' });
   await fastify.register(syncRoutes, { prefix: '/v1' });
   await fastify.register(categoryRoutes, { prefix: '/v1' });
+  await fastify.register(open311StaffRoutes, { prefix: '/v1' });
+  // Open311 is an API face of its own: XML and JSON, its own errors and api_key, over the same services.
+  await fastify.register(open311, { prefix: '/open311', ...opts.open311 });
   // The role check is `queues.authorize`: countyAdminGuard (ADMIN_QUEUES=accounts) lets county admins in.
   if (opts.queues) await fastify.register(queueBoardPlugin, { ...opts.queues, prefix: QUEUE_BOARD_PATH });
 };

@@ -57,6 +57,8 @@ export async function buildServer(opts: AppOptions, logger: LoggerOptions | bool
   const fastify = Fastify({
     logger: typeof logger === 'boolean' ? (logger ? { redact: REDACT_PATHS, stream } : false) : { redact: REDACT_PATHS, ...logger, stream },
     requestIdHeader: 'x-request-id',
+    // Open311 clients append paths to an endpoint URL that ends in '/', e.g. /open311/v2//requests.xml.
+    routerOptions: { ignoreDuplicateSlashes: true },
     // Behind a reverse proxy or load balancer: which hops to believe about the client's address (X-Forwarded-For).
     trustProxy: trustedProxies(opts.access?.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -65,6 +65,7 @@ const app = runApi
           authorize: config.adminQueues.accounts ? countyAdminGuard(services, { maxFailures: config.loginMaxFailures, lockMs: config.loginLockMs }) : undefined,
         },
         metrics,
+        open311: { rateLimit: config.open311RateLimit, addressRateLimit: config.open311AddressRateLimit },
       },
       { level: config.logLevel },
     )

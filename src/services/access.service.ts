@@ -126,6 +126,12 @@ const handlingCadre = (c: Caller, t: TicketFacts) => has(c, 'cadre') && (linkedC
 const leadDepartment = (c: Caller, t: TicketFacts) => has(c, 'department') && t.lead_unit_id === c.unitId;
 const dispatcher = (c: Caller, t: TicketFacts) => has(c, 'town_dispatcher') && placeOf(c, t);
 const supervisor = (c: Caller, t: TicketFacts) => (has(c, 'town_supervisor') && placeOf(c, t)) || has(c, 'county_supervisor');
+/**
+ * A ticket registered at the county itself (an Open311 request no town, village or household was found
+ * for) has no town dispatcher: the county supervision office (县督查办) is its triage desk and sends it on.
+ */
+const countyDesk = (c: Caller, t: TicketFacts) => has(c, 'county_supervisor') && !t.unit_path.includes('.');
+const dispatchDesk = (c: Caller, t: TicketFacts) => dispatcher(c, t) || countyDesk(c, t);
 
 /** Who owns the clock of the current state: whoever must act next, and so may handle, extend or pause it. */
 function clockOwner(c: Caller, t: TicketFacts): boolean {
@@ -140,8 +146,8 @@ function clockOwner(c: Caller, t: TicketFacts): boolean {
     case 'awaitingCallback':
       return supervisor(c, t);
     default:
-      // registered, joint.returned: the dispatcher triages or re-dispatches.
-      return dispatcher(c, t);
+      // registered, joint.returned: the dispatcher triages or re-dispatches (the county desk for the county's own).
+      return dispatchDesk(c, t);
   }
 }
 
@@ -151,10 +157,10 @@ type Rule = (c: Caller, t: TicketFacts) => boolean;
 /** Who may send which event (on a ticket they can see). DEADLINE_* come from the workers only. */
 export const EVENT_RULES: Record<HumanEvent, Rule> = {
   TRIAGE: dispatcher,
-  DISPATCH: dispatcher,
-  MERGE: dispatcher,
-  REJECT: dispatcher,
-  WITHDRAW: (c, t) => dispatcher(c, t) || handlingCadre(c, t),
+  DISPATCH: dispatchDesk,
+  MERGE: dispatchDesk,
+  REJECT: dispatchDesk,
+  WITHDRAW: (c, t) => dispatchDesk(c, t) || handlingCadre(c, t),
   REPORT_UP: (c, t) => local(t) && handlingCadre(c, t),
   RESOLVE: clockOwner,
   FEEDBACK_GIVEN: handlingCadre,

@@ -4,7 +4,7 @@ import { setStaffActive, setStaffPassword } from '../store/staff.repository.js';
 import { hashPassword } from './password.service.js';
 import { revokeStaffSessions } from '../store/sessions.repository.js';
 import { insertApiToken, revokeApiToken } from '../store/api-tokens.repository.js';
-import type { ApiTokenRow } from '../store/access.tables.js';
+import type { ApiTokenRow, ApiTokenScope } from '../store/access.tables.js';
 import type { Staff } from '../store/database.js';
 import { uuidv7 } from '../store/uuidv7.js';
 import { INTEGRATION_ROUTES, mayAdminister, type Caller } from './access.service.js';
@@ -50,8 +50,28 @@ export interface NewApiToken {
   integrationId: string;
   unitId: string;
   name: string;
-  routes: string[];
+  /** `v1` (default): the listed /v1 routes; `open311`: the Open311 endpoint only, no /v1 route. */
+  scope?: ApiTokenScope;
+  routes?: string[];
+  /** Open311 tokens: FixMyStreet's extended statuses unless a call asks otherwise. */
+  extendedStatuses?: boolean;
   expiresAt?: string;
+}
+
+/** A token speaks one API: /v1 routes, or Open311 with none of them (docs/SECURITY.md). */
+function tokenRoutes(input: NewApiToken): string[] {
+  const routes = input.routes ?? [];
+  if ((input.scope ?? 'v1') === 'open311') {
+    if (routes.length > 0) throw new DomainError('validation_failed', 'An Open311 token calls /open311/v2 only: leave routes out');
+    return [];
+  }
+  if (input.extendedStatuses !== undefined) throw new DomainError('validation_failed', 'extendedStatuses goes with scope open311 only');
+  const allowed: readonly string[] = INTEGRATION_ROUTES;
+  const unknown = routes.filter((r) => !allowed.includes(r));
+  if (unknown.length > 0 || routes.length === 0) {
+    throw new DomainError('validation_failed', `routes must be some of: ${INTEGRATION_ROUTES.join(', ')}`);
+  }
+  return [...new Set(routes)];
 }
 
 /** The secret is returned once, here; only its hash is kept. */
@@ -63,11 +83,7 @@ export async function issueApiToken(ctx: ServiceContext, caller: Caller, input: 
   }
   const unit = await findUnit(ctx.db, caller.countyId, input.unitId);
   if (!unit || unit.kind === 'department') throw new DomainError('unknown_unit', `No town, village or group ${input.unitId} in this county`);
-  const allowed: readonly string[] = INTEGRATION_ROUTES;
-  const unknown = input.routes.filter((r) => !allowed.includes(r));
-  if (unknown.length > 0 || input.routes.length === 0) {
-    throw new DomainError('validation_failed', `routes must be some of: ${INTEGRATION_ROUTES.join(', ')}`);
-  }
+  const routes = tokenRoutes(input);
   const now = ctx.now();
   const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
   if (expiresAt && expiresAt <= now) throw new DomainError('validation_failed', 'expiresAt must be in the future');
@@ -78,7 +94,9 @@ export async function issueApiToken(ctx: ServiceContext, caller: Caller, input: 
     staffId: account.id,
     unitId: unit.id,
     name: input.name,
-    routes: [...new Set(input.routes)],
+    routes,
+    scope: input.scope ?? 'v1',
+    extendedStatuses: input.extendedStatuses ?? false,
     hash: hashSecret(token),
     createdBy: caller.staffId,
     now,

@@ -40,3 +40,39 @@ export function maskDeep(value: unknown): unknown {
 
 export const maskRecord = (r: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, maskDeep(v)]));
+
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Known terms longest first (a name inside a longer one is masked as part of it), each at least two characters. */
+const usable = (terms: ReadonlyArray<string | null | undefined>): string[] =>
+  [...new Set(terms.map((t) => (t ?? '').trim()).filter((t) => [...t].length >= 2))].sort((a, b) => b.length - a.length);
+
+function replaceTerms(text: string, terms: ReadonlyArray<string | null | undefined>, mask: (term: string) => string): string {
+  const list = usable(terms);
+  if (list.length === 0) return text;
+  return text.replace(new RegExp(list.map(escapeRegExp).join('|'), 'giu'), mask);
+}
+
+/**
+ * Known names (a household head's, an Open311 requester's) wherever free text mentions them: 张大山 → 张**.
+ * Only names the engine knows are found; a name it was never told stays as typed.
+ */
+export function maskNames(text: string, names: ReadonlyArray<string | null | undefined>): string {
+  return replaceTerms(text, names, (m) => {
+    const chars = [...m];
+    return `${chars[0] ?? ''}${'*'.repeat(chars.length - 1)}`;
+  });
+}
+
+/** Household codes (户编码) typed into free text: they name a family as surely as its head's name does. */
+export function maskCodes(text: string, codes: ReadonlyArray<string | null | undefined>): string {
+  return replaceTerms(text, codes, () => '****');
+}
+
+/** An email address keeps its first character and its domain: z***@example.com. */
+export function maskEmail(email: string | null): string | null {
+  if (email === null) return null;
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '****';
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}

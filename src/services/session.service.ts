@@ -3,6 +3,7 @@ import { findStaff } from '../store/directory.repository.js';
 import { loadSessionPrincipal, loadTokenPrincipal, type PrincipalRow } from '../store/principals.repository.js';
 import { insertRefreshToken, insertSession, revokeSession, useRefreshToken } from '../store/sessions.repository.js';
 import type { Staff } from '../store/database.js';
+import type { ApiTokenScope } from '../store/access.tables.js';
 import { uuidv7 } from '../store/uuidv7.js';
 import { isRole, type Caller } from './access.service.js';
 import { DomainError } from './errors.js';
@@ -90,12 +91,20 @@ export async function resolveSessionCaller(ctx: ServiceContext, staffId: string,
   return toCaller(row, 'staff', sessionId);
 }
 
-/** An integration's API token: its account, its unit and the routes it may call. */
-export async function resolveApiToken(ctx: ServiceContext, token: string): Promise<{ caller: Caller; routes: string[] }> {
+export interface ApiTokenGrant {
+  caller: Caller;
+  routes: string[];
+  /** Which API the token speaks: `v1` (its routes) or `open311`. */
+  scope: ApiTokenScope;
+  extendedStatuses: boolean;
+}
+
+/** An integration's API token: its account, its unit and the routes (or the API) it may call. */
+export async function resolveApiToken(ctx: ServiceContext, token: string): Promise<ApiTokenGrant> {
   const row = await loadTokenPrincipal(ctx.db, hashSecret(token));
   const now = ctx.now();
   if (!row || row.revokedAt !== null || (row.expiresAt !== null && row.expiresAt <= now) || !row.active || !row.roles.includes('integration')) {
     throw new DomainError('unauthorized', 'The API token is not valid');
   }
-  return { caller: toCaller(row, 'integration', row.tokenId), routes: row.routes };
+  return { caller: toCaller(row, 'integration', row.tokenId), routes: row.routes, scope: row.scope, extendedStatuses: row.extendedStatuses };
 }

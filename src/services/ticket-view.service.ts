@@ -95,12 +95,15 @@ export interface TimelineEntry {
 const REGISTER_LABEL: Label = { zh: '挂号', en: 'Registered' };
 // Recorded outside the lifecycle (the state does not change): the household was re-linked to another cadre.
 const RELINK_LABEL: Label = { zh: '变更包联干部', en: 'Linked cadre changed' };
+// Also beside the lifecycle: a resident's comment posted through Open311 (services/open311/updates.service).
+const COMMENT_LABEL: Label = { zh: '群众留言', en: 'Resident comment' };
+const OUTSIDE_LABELS: Record<string, Label> = { RELINK: RELINK_LABEL, COMMENT: COMMENT_LABEL };
 
 function toTimelineEntry(e: TicketEventRow): TimelineEntry {
   return {
     version: e.version,
     type: e.type,
-    label: EVENT_LABELS[e.type as TicketEventType] ?? (e.type === 'RELINK' ? RELINK_LABEL : REGISTER_LABEL),
+    label: EVENT_LABELS[e.type as TicketEventType] ?? OUTSIDE_LABELS[e.type] ?? REGISTER_LABEL,
     actor: { kind: e.actor_kind, id: e.actor_id, name: e.actor_name },
     payload: maskRecord(e.payload),
     fromState: e.from_state,

@@ -1,10 +1,10 @@
-// The access log: every read of a resident's full phone or ID number (append-only in the database).
+// The access log: every read of a resident's (or an Open311 requester's) full phone, ID number or email (append-only in the database).
 import type { Executor } from './db.js';
 import type { AccessLogRow } from './access.tables.js';
 
 export async function appendAccessLog(
   ex: Executor,
-  e: { countyId: string; staffId: string; householdId: string; ticketId: string | null; fields: string[]; reason: string | null; requestId: string | null; now: Date },
+  e: { countyId: string; staffId: string; householdId: string | null; ticketId: string | null; fields: string[]; reason: string | null; requestId: string | null; now: Date },
 ): Promise<void> {
   await ex
     .insertInto('access_log')

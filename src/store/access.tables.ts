@@ -33,8 +33,12 @@ export interface ApiTokensTable {
   /** The token sees and writes only under this unit. */
   unit_id: string;
   name: string;
-  /** Route keys the token may call, e.g. `POST /v1/tickets`. */
+  /** Route keys the token may call, e.g. `POST /v1/tickets` (none for an Open311 token). */
   routes: string[];
+  /** `v1`: the routes above; `open311`: only the Open311 face at /open311/v2 (docs/SECURITY.md). */
+  scope: ColumnType<ApiTokenScope, ApiTokenScope | undefined, ApiTokenScope>;
+  /** Open311: answer with FixMyStreet's extended statuses unless a call asks otherwise. */
+  extended_statuses: ColumnType<boolean, boolean | undefined, boolean>;
   token_hash: string;
   created_by: string;
   created_at: Timestamp;
@@ -42,11 +46,14 @@ export interface ApiTokensTable {
   revoked_at: Timestamp | null;
 }
 
+export type ApiTokenScope = 'v1' | 'open311';
+
 export interface AccessLogTable {
   id: Generated<string>;
   county_id: string;
   staff_id: string;
-  household_id: string;
+  /** Null for a reveal of an Open311 requester's contact, which concerns no household. */
+  household_id: string | null;
   ticket_id: string | null;
   fields: string[];
   reason: string | null;

@@ -1,10 +1,12 @@
-// Integration API tokens: created with a unit and a set of routes, listed without their secret, revoked.
+// Integration API tokens: created with a unit and a scope (a set of /v1 routes, or Open311), listed without their secret, revoked.
 import type { Executor } from './db.js';
-import type { ApiTokenRow } from './access.tables.js';
+import type { ApiTokenRow, ApiTokenScope } from './access.tables.js';
 
 export async function insertApiToken(
   ex: Executor,
-  t: { id: string; countyId: string; staffId: string; unitId: string; name: string; routes: string[]; hash: string; createdBy: string; now: Date; expiresAt: Date | null },
+  t: {
+    id: string; countyId: string; staffId: string; unitId: string; name: string; routes: string[]; scope: ApiTokenScope; extendedStatuses: boolean; hash: string; createdBy: string; now: Date; expiresAt: Date | null;
+  },
 ): Promise<ApiTokenRow> {
   return ex
     .insertInto('api_tokens')
@@ -15,6 +17,8 @@ export async function insertApiToken(
       unit_id: t.unitId,
       name: t.name,
       routes: t.routes,
+      scope: t.scope,
+      extended_statuses: t.extendedStatuses,
       token_hash: t.hash,
       created_by: t.createdBy,
       created_at: t.now,

@@ -7,6 +7,7 @@ import type { CadreStatusesTable, HouseholdKind, HouseholdLinksTable, KeyTag, Vi
 import type { SyncRecordsTable } from './sync.tables.js';
 import type { CoveragePeriodsTable, CoverageReportRowsTable, CoverageReportsTable } from './coverage-reports.tables.js';
 import type { CountyCategoriesTable } from './categories.tables.js';
+import type { Open311CommentsTable, Open311PlacesTable, Open311RequestsTable } from './open311/open311.tables.js';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -228,6 +229,9 @@ export interface Database {
   coverage_reports: CoverageReportsTable;
   coverage_report_rows: CoverageReportRowsTable;
   county_categories: CountyCategoriesTable;
+  open311_requests: Open311RequestsTable;
+  open311_comments: Open311CommentsTable;
+  open311_places: Open311PlacesTable;
 }
 
 export type Unit = Selectable<UnitsTable>;

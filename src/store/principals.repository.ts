@@ -1,6 +1,7 @@
 // Loads who is calling on every request: the staff member behind a session, or the account behind an API token.
 import type { Executor } from './db.js';
 import type { UnitKind } from './database.js';
+import type { ApiTokenScope } from './access.tables.js';
 
 export interface PrincipalRow {
   staffId: string;
@@ -30,6 +31,8 @@ export async function loadSessionPrincipal(ex: Executor, staffId: string, sessio
 export interface TokenPrincipalRow extends PrincipalRow {
   tokenId: string;
   routes: string[];
+  scope: ApiTokenScope;
+  extendedStatuses: boolean;
 }
 
 /** The token's own unit, not its account's, bounds what it sees. */
@@ -38,10 +41,10 @@ export async function loadTokenPrincipal(ex: Executor, tokenHash: string): Promi
     .selectFrom('api_tokens as t')
     .innerJoin('staff as s', 's.id', 't.staff_id')
     .innerJoin('units as u', 'u.id', 't.unit_id')
-    .select(['t.id as token_id', 't.routes', 't.revoked_at', 't.expires_at', 's.id', 's.county_id', 's.display_name', 's.roles', 's.active', 'u.id as unit_id', 'u.path', 'u.kind'])
+    .select(['t.id as token_id', 't.routes', 't.scope', 't.extended_statuses', 't.revoked_at', 't.expires_at', 's.id', 's.county_id', 's.display_name', 's.roles', 's.active', 'u.id as unit_id', 'u.path', 'u.kind'])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
-  return row && { tokenId: row.token_id, routes: row.routes, ...toPrincipal(row) };
+  return row && { tokenId: row.token_id, routes: row.routes, scope: row.scope, extendedStatuses: row.extended_statuses, ...toPrincipal(row) };
 }
 
 type PrincipalColumns = {

@@ -100,7 +100,8 @@ export const ALLOWED: Record<Account, Partial<Record<EventKey, Place[]>>> = {
   dispatcher: { TRIAGE: town1, DISPATCH: town1, MERGE: town1, REJECT: town1, WITHDRAW: town1, PAUSE_TRIAGE: town1 },
   'town-supervisor': supervising,
   water: { ACCEPT: ['own'], RETURN: ['own'], RESOLVE_JOINT: ['own'], REQUEST_EXTENSION_JOINT: ['own'], PAUSE_JOINT: ['own'], RESUME_JOINT: ['own'] },
-  'county-supervisor': supervising,
+  // A ticket at the county itself has no town dispatcher: the county supervision office sends it on (not TRIAGE: no cadre there).
+  'county-supervisor': { ...supervising, DISPATCH: ['own'], MERGE: ['own'], REJECT: ['own'], WITHDRAW: ['own'], PAUSE_TRIAGE: ['own'] },
   admin: {},
   hotline: {},
 };

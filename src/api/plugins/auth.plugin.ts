@@ -78,9 +78,10 @@ export default fp<AuthOptions>(
       const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
       if (token === '') throw new DomainError('unauthorized', 'A valid Bearer token is required');
       if (token.startsWith(API_TOKEN_PREFIX)) {
-        const { caller, routes } = await resolveApiToken(app.services, token);
+        const { caller, routes, scope } = await resolveApiToken(app.services, token);
         const route = `${request.method} ${request.routeOptions.url ?? ''}`;
-        if (!routes.includes(route)) throw new DomainError('route_not_in_scope', `This API token may not call ${route}`);
+        // An Open311 token speaks only /open311/v2, whatever its route list says.
+        if (scope !== 'v1' || !routes.includes(route)) throw new DomainError('route_not_in_scope', `This API token may not call ${route}`);
         request.principal = caller;
         request.user = claimsOf(caller);
         return;

@@ -28,6 +28,8 @@ const tokenView = (t: ApiTokenRow) => ({
   integrationId: t.staff_id,
   unitId: t.unit_id,
   routes: t.routes,
+  scope: t.scope,
+  extendedStatuses: t.extended_statuses,
   createdAt: t.created_at.toISOString(),
   expiresAt: iso(t.expires_at),
   revokedAt: iso(t.revoked_at),
@@ -63,7 +65,7 @@ const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/admin/api-tokens', { schema: issueTokenSchema }, async (request, reply) => {
     const { row, token } = await issueApiToken(services, request.caller(), request.body);
-    request.log.info({ tokenId: row.id, integrationId: row.staff_id, unitId: row.unit_id, routes: row.routes }, 'API token issued');
+    request.log.info({ tokenId: row.id, integrationId: row.staff_id, unitId: row.unit_id, routes: row.routes, scope: row.scope }, 'API token issued');
     return reply.code(201).send({ ...tokenView(row), token });
   });
 

@@ -22,6 +22,8 @@ const ApiToken = Type.Object({
   integrationId: Uuid,
   unitId: Uuid,
   routes: Type.Array(Type.String()),
+  scope: Type.Union([Type.Literal('v1'), Type.Literal('open311')]),
+  extendedStatuses: Type.Boolean(),
   createdAt: DateTime,
   expiresAt: Nullable(DateTime),
   revokedAt: Nullable(DateTime),
@@ -50,13 +52,18 @@ export const resetPasswordSchema = {
 
 export const issueTokenSchema = {
   tags: ['admin'],
-  summary: 'Issue an API token for an integration account, scoped to a unit and a set of routes; the secret is shown once',
+  summary:
+    'Issue an API token for an integration account, scoped to a unit and either a set of /v1 routes (scope v1, the default) or the Open311 endpoint (scope open311); the secret is shown once',
   body: Type.Object(
     {
       integrationId: Uuid,
       unitId: Uuid,
       name: Type.String({ minLength: 1, maxLength: 100 }),
-      routes: Type.Array(Type.Union(INTEGRATION_ROUTES.map((r) => Type.Literal(r))), { minItems: 1, uniqueItems: true }),
+      scope: Type.Optional(Type.Union([Type.Literal('v1'), Type.Literal('open311')], { default: 'v1' })),
+      routes: Type.Optional(
+        Type.Array(Type.Union(INTEGRATION_ROUTES.map((r) => Type.Literal(r))), { uniqueItems: true, description: 'scope v1 only: at least one' }),
+      ),
+      extendedStatuses: Type.Optional(Type.Boolean({ description: 'scope open311 only: answer with FixMyStreet\'s extended statuses by default' })),
       expiresAt: Type.Optional(DateTime),
     },
     { additionalProperties: false },
@@ -90,7 +97,7 @@ export const accessLogSchema = {
         Type.Object({
           id: Type.String(),
           staffId: Uuid,
-          householdId: Uuid,
+          householdId: Type.Union([Uuid, Type.Null()], { description: 'Null when an Open311 requester\'s contact was read' }),
           ticketId: Type.Union([Uuid, Type.Null()]),
           fields: Type.Array(Type.String()),
           reason: Type.Union([Type.String(), Type.Null()]),
